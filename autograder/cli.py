@@ -1,0 +1,228 @@
+"""`course`: the instructor's command line.
+
+    course build                 regenerate the .ipynb notebooks from their text twins
+    course release               regenerate release/ from source/ with nbgrader
+    course grade ASSIGNMENT      grade submitted/<student>/ASSIGNMENT/, write gradebook + report
+    course feedback ASSIGNMENT   write feedback/<student>/ASSIGNMENT/*.html from the report
+    course export                write every student's scores as CSV
+    course check                 prove the course is sound (see `course check --help`)
+"""
+
+import argparse
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+from autograder.course import assignment_names, course_root
+
+
+def _report_path(args, root):
+    return Path(args.report) if args.report else root / "reports" / f"{args.assignment}.json"
+
+
+def _known_assignment(name, root):
+    names = assignment_names(root)
+    if name not in names:
+        raise SystemExit(f"course: unknown assignment {name!r}; the course has: "
+                         f"{', '.join(names)} (see course.toml)")
+
+
+def cmd_build(args, root):
+    from autograder.release import build_all
+    stale = build_all(root, check=args.check)
+    if args.check and stale:
+        for path in stale:
+            print(f"out of date: {path.relative_to(root)} (run `course build`)")
+        return 1
+    if not args.quiet:
+        print("notebooks are up to date" if not stale else
+              "\n".join(f"built {p.relative_to(root)}" for p in stale))
+    return 0
+
+
+def cmd_release(args, root):
+    from autograder.release import build_all, generate_release
+    build_all(root)
+    generate_release(root, args.assignments or None)
+    print(f"release/ regenerated for {', '.join(args.assignments or assignment_names(root))}")
+    return 0
+
+
+def _progress(total, quiet):
+    from tqdm import tqdm
+    return tqdm(total=total, desc="grading", unit="submission", disable=quiet, file=sys.stderr)
+
+
+def cmd_grade(args, root):
+    from autograder.gradebook import open_gradebook, record, sync_assignment
+    from autograder.grading import grade_class, submissions_in
+    from autograder.notebooks import read_notebook
+    from autograder.course import source_notebook
+
+    _known_assignment(args.assignment, root)
+    submissions = Path(args.submissions) if args.submissions else root / "submitted"
+    try:
+        total = len(submissions_in(submissions, args.assignment))
+    except FileNotFoundError as error:
+        raise SystemExit(f"course grade: {error}")
+    limits = {"cell_seconds": args.cell_timeout, "total_seconds": args.total_timeout,
+              "memory_mb": args.memory_mb}
+    gradebook = open_gradebook(args.gradebook, root)
+    sync_assignment(gradebook, args.assignment, read_notebook(source_notebook(args.assignment,
+                                                                              root)))
+    bar = _progress(total, args.quiet)
+
+    def on_result(result):  # called in worker threads; the gradebook write is serialised
+        with lock:
+            record(gradebook, result)
+            bar.update(1)
+
+    import threading
+    lock = threading.Lock()
+    try:
+        results = grade_class(args.assignment, submissions, root, workers=args.workers,
+                              limits=limits, full=args.full, on_result=on_result)
+    finally:
+        bar.close()
+        gradebook.close()
+    report = {"assignment": args.assignment, "submissions": str(submissions),
+              "students": [result.to_dict() for result in results]}
+    path = _report_path(args, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for result in results:
+        flag = "" if result.status == "graded" else f"  [{result.status}] {result.message}"
+        print(f"{result.student:24} {result.score:g}/{result.max_score:g}{flag}")
+    print(f"report: {path}")
+    return 0
+
+
+def cmd_feedback(args, root):
+    from autograder.feedback import write_feedback
+    _known_assignment(args.assignment, root)
+    path = _report_path(args, root)
+    if not path.is_file():
+        raise SystemExit(f"course feedback: no report at {path}; run `course grade "
+                         f"{args.assignment}` first (or pass --report FILE)")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    submissions = Path(args.submissions or report.get("submissions") or root / "submitted")
+    written = write_feedback(report, submissions, Path(args.output) if args.output
+                             else root / "feedback")
+    print(f"wrote {len(written)} feedback page(s) under {args.output or root / 'feedback'}")
+    return 0
+
+
+def cmd_export(args, root):
+    from autograder.gradebook import export_rows, open_gradebook
+    gradebook = open_gradebook(args.gradebook, root)
+    try:
+        rows = export_rows(gradebook)
+    finally:
+        gradebook.close()
+    output = open(args.output, "w", newline="") if args.output else sys.stdout
+    try:
+        writer = csv.DictWriter(output, fieldnames=["student", "assignment", "score",
+                                                    "max_score"])
+        writer.writeheader()
+        writer.writerows(rows)
+    finally:
+        if args.output:
+            output.close()
+            print(f"wrote {len(rows)} row(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args, root):
+    from autograder.soundness import check_course
+    problems = check_course(root, execute=not args.no_execute, log=print)
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    print("course check: " + ("all good" if not problems else f"{len(problems)} problem(s)"))
+    return 1 if problems else 0
+
+
+def parser():
+    top = argparse.ArgumentParser(
+        prog="course", description="Build, release, grade and check the course. Run from the "
+        "course folder (the one with nbgrader_config.py), or set COURSE_ROOT.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="regenerate .ipynb notebooks from their .py "
+                                "text twins (the authored sources)")
+    build.add_argument("--check", action="store_true", help="change nothing; exit 1 if any "
+                       "notebook is out of date")
+    build.add_argument("--quiet", action="store_true")
+    build.set_defaults(run=cmd_build)
+
+    release = commands.add_parser("release", help="regenerate release/ (student notebooks) "
+                                  "from source/ with nbgrader generate_assignment")
+    release.add_argument("assignments", nargs="*", help="default: every assignment")
+    release.set_defaults(run=cmd_release)
+
+    grade = commands.add_parser(
+        "grade", help="autograde every submission of an assignment",
+        description="Grade every submitted/<student>/ASSIGNMENT/ against the reference "
+        "solution, each submission in its own worker process with time, memory and output "
+        "limits. Writes every student's per-cell points to the gradebook and a JSON report "
+        "(per student: status, score, max score, and per test cell the points, status and "
+        "message). A broken submission is recorded with its status and the run goes on.")
+    grade.add_argument("assignment")
+    grade.add_argument("--submissions", metavar="DIR", help="folder laid out as "
+                       "DIR/<student>/ASSIGNMENT/ (default: submitted/)")
+    grade.add_argument("--report", metavar="FILE", help="where the JSON report goes "
+                       "(default: reports/ASSIGNMENT.json)")
+    grade.add_argument("--gradebook", metavar="URL", help="SQLAlchemy URL of the gradebook "
+                       "(default: sqlite:///gradebook.db in the course folder)")
+    grade.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="submissions graded at once (default: 1)")
+    grade.add_argument("--full", action="store_true", help="also re-execute experiment cells "
+                       "(training runs, plots); slower, same scores")
+    grade.add_argument("--cell-timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="time limit per cell and per graded test (default: 60)")
+    grade.add_argument("--total-timeout", type=float, default=600.0, metavar="SECONDS",
+                       help="time limit per submission (default: 600)")
+    grade.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
+                       help="memory limit per submission (default: 3072)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(run=cmd_grade)
+
+    feedback = commands.add_parser("feedback", help="write an HTML feedback page per student "
+                                   "from the grading report")
+    feedback.add_argument("assignment")
+    feedback.add_argument("--report", metavar="FILE", help="default: reports/ASSIGNMENT.json")
+    feedback.add_argument("--submissions", metavar="DIR", help="default: the report's folder")
+    feedback.add_argument("--output", metavar="DIR", help="default: feedback/")
+    feedback.set_defaults(run=cmd_feedback)
+
+    export = commands.add_parser("export", help="write the gradebook's scores as CSV "
+                                 "(student, assignment, score, max_score)")
+    export.add_argument("--gradebook", metavar="URL", help="default: sqlite:///gradebook.db")
+    export.add_argument("--output", metavar="FILE", help="default: standard output")
+    export.set_defaults(run=cmd_export)
+
+    check = commands.add_parser(
+        "check", help="prove the course is sound",
+        description="Checks that the .ipynb files match their text twins; every source "
+        "notebook runs top to bottom and earns full marks when graded as a submission; every "
+        "release notebook earns zero; release/ is what nbgrader generates from source/ now; "
+        "and nothing under release/ leaks solutions or hidden tests.")
+    check.add_argument("--no-execute", action="store_true", help="skip running the notebooks "
+                       "top to bottom in a kernel")
+    check.set_defaults(run=cmd_check)
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    root = course_root()
+    if not (root / "nbgrader_config.py").is_file():
+        raise SystemExit(f"course: {root} is not the course folder (no nbgrader_config.py); "
+                         "run from the course folder or set COURSE_ROOT")
+    os.chdir(root)
+    return args.run(args, root)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

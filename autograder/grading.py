@@ -1,0 +1,285 @@
+"""Grading: turn a submission into worker steps, run them, and judge each graded test against
+the reference solution.
+
+The source notebook decides the structure. Given cells and test cells always come from
+source/ (a learner cannot edit or delete them: edits and deletions are reported and the
+original is used); solution cells and cells the learner added come from the submission.
+Experiment cells (training runs, plots, widgets) are skipped unless ``full=True``. Each test
+cell becomes a probe step at its position, so the points of a test depend only on the cells
+above it.
+"""
+
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from autograder.course import course_root, source_notebook
+from autograder.notebooks import (NotebookError, grade_id_of, read_notebook, release_text,
+                                  role_of, source_of)
+from autograder.plain import decode
+from autograder.runner import run_steps
+from autograder.suite import Verdict, load_suite
+
+# Worse statuses first: a submission's overall status is the worst of its steps'.
+LIMIT_STATUSES = ("crashed", "memory", "timeout", "output")
+
+
+class ReferenceError_(RuntimeError):
+    """The reference solution itself fails a graded test: the course is broken, not the
+    submission."""
+
+
+@dataclass
+class CellResult:
+    grade_id: str
+    points: float
+    max_points: float
+    status: str  # passed, failed, timeout, memory, output, crashed, not_run
+    message: str
+    mistake: str | None = None
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    assignment: str
+    status: str  # graded, timeout, memory, output, crashed, or a notebook problem
+    score: float
+    max_score: float
+    cells: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # integrity findings, renamed notebook, ...
+    message: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self):
+        return asdict(self)
+
+
+# ------------------------------------------------------------------ planning
+
+def test_cells(source):
+    """(grade_id, points) of every autograded test cell in the source notebook, in order."""
+    cells = []
+    for cell in source["cells"]:
+        if role_of(cell) == "test":
+            cells.append((grade_id_of(cell), float(cell["metadata"]["nbgrader"]["points"])))
+    return cells
+
+
+def plan(source, submission, full=False):
+    """The worker steps for ``submission`` following ``source``'s structure, and the integrity
+    notes (deleted, duplicated or edited cells) found on the way."""
+    source_ids = {grade_id_of(cell) for cell in source["cells"] if grade_id_of(cell)}
+    by_grade_id, by_cell_id, notes = {}, {}, []
+    added_after = defaultdict(list)  # anchor grade_id (None: the top) -> cells the learner added
+    anchor = None
+    for cell in submission["cells"]:
+        grade_id = grade_id_of(cell)
+        if grade_id in source_ids:
+            if grade_id in by_grade_id:
+                notes.append(f"cell {grade_id!r} appears more than once; the first copy was used")
+            else:
+                by_grade_id[grade_id] = cell
+            anchor = grade_id
+        elif isinstance(cell.get("id"), str):
+            by_cell_id.setdefault(cell["id"], cell)
+        if grade_id is None and role_of(cell) == "code":
+            added_after[anchor].append(cell)
+
+    steps = []
+
+    def add_code(text, label):
+        if text.strip():
+            steps.append({"kind": "code", "source": text, "label": label})
+
+    for cell in added_after[None]:
+        add_code(source_of(cell), "added")
+    for index, cell in enumerate(source["cells"]):
+        role, grade_id = role_of(cell), grade_id_of(cell)
+        mine = by_grade_id.get(grade_id) if grade_id else None
+        if role in ("given", "test"):
+            original = source_of(cell)
+            if mine is None:
+                notes.append(f"{role} cell {grade_id!r} was deleted; restored from source")
+            elif source_of(mine).strip() not in (release_text(original).strip(),
+                                                 original.strip()):
+                notes.append(f"{role} cell {grade_id!r} was edited; restored from source")
+            if role == "given":
+                add_code(original, grade_id)
+            else:
+                steps.append({"kind": "probe", "grade_id": grade_id})
+        elif role == "solution":
+            if mine is None:
+                notes.append(f"solution cell {grade_id!r} was deleted")
+            else:
+                add_code(source_of(mine), grade_id)
+        elif role == "experiment" and full:
+            mine = by_cell_id.get(cell.get("id"), cell)
+            add_code(source_of(mine), f"experiment {index}")
+        if grade_id:
+            for added in added_after.get(grade_id, []):
+                add_code(source_of(added), "added")
+    return steps, notes
+
+
+# ------------------------------------------------------------------ running and judging
+
+def _run(assignment, source, submission, limits, full, cwd):
+    steps, notes = plan(source, submission, full)
+    run = run_steps(steps, assignment, limits=limits, cwd=cwd)
+    probes = {step["grade_id"]: run.steps[index] for index, step in enumerate(steps)
+              if step["kind"] == "probe"}
+    return probes, notes, run
+
+
+_REFERENCE_CACHE = {}
+
+
+def reference_outputs(assignment, root=None, limits=None):
+    """The decoded probe outputs of the reference solution (the source notebook graded as a
+    submission). Raises ReferenceError_ if the reference fails to produce any of them."""
+    path = source_notebook(assignment, root)
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _REFERENCE_CACHE:
+        source = read_notebook(path)
+        with tempfile.TemporaryDirectory(prefix="reference-") as cwd:
+            probes, _, _ = _run(assignment, source, source, limits, False, cwd)
+        outputs = {}
+        for grade_id, result in probes.items():
+            if result.status != "ok":
+                raise ReferenceError_(f"{path}: the reference solution's probe for {grade_id} "
+                                      f"ended with {result.status}: {result.error}")
+            outputs[grade_id] = decode(result.outputs)
+        _REFERENCE_CACHE[key] = outputs
+    return _REFERENCE_CACHE[key]
+
+
+def judge(test, result, reference):
+    """CellResult fields (status, message, mistake) for one probe result."""
+    if result.status != "ok":
+        return result.status, f"{test.functions[0]}: {result.error}", None
+    try:
+        student = decode(result.outputs)
+    except (ValueError, TypeError, KeyError) as error:
+        return "failed", f"the result of {test.functions[0]} could not be read ({error})", None
+    try:
+        verdict = test.judge(student, reference)
+    except Exception as error:  # a judge must never crash the run on a strange submission
+        verdict = Verdict(False, f"the result of {test.functions[0]} has an unexpected form "
+                                 f"({type(error).__name__})", None)
+    return ("passed" if verdict.passed else "failed"), verdict.message, verdict.mistake
+
+
+def find_notebook(folder, assignment):
+    """The submitted notebook and a note: <assignment>.ipynb, or the only notebook present
+    (renamed). Raises NotebookError(missing) otherwise."""
+    expected = folder / f"{assignment}.ipynb"
+    if expected.is_file():
+        return expected, None
+    others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    if len(others) == 1:
+        return others[0], f"notebook was renamed to {others[0].name}; graded it"
+    found = ", ".join(p.name for p in others) or "no notebook"
+    raise NotebookError("missing_notebook", f"{expected}: not found ({found} in {folder})")
+
+
+def grade_submission(student, assignment, folder, root=None, limits=None, full=False):
+    """Grade ``folder`` (submitted/<student>/<assignment>/) and return a SubmissionResult. Never
+    raises for a problem with the submission: it becomes the result's status and message."""
+    started = time.monotonic()
+    root = root or course_root()
+    source = read_notebook(source_notebook(assignment, root))
+    suite = load_suite(assignment)
+    tests = test_cells(source)
+    max_score = sum(points for _, points in tests)
+    result = SubmissionResult(student, assignment, "graded", 0.0, max_score)
+
+    def not_graded(status, message):
+        result.status, result.message = status, message
+        result.cells = [CellResult(grade_id, 0.0, points, "not_run", message)
+                        for grade_id, points in tests]
+        result.seconds = time.monotonic() - started
+        return result
+
+    try:
+        path, note = find_notebook(Path(folder), assignment)
+        if note:
+            result.notes.append(note)
+        submission = read_notebook(path)
+    except NotebookError as error:
+        return not_graded(error.status, str(error))
+    except OSError as error:
+        return not_graded("unreadable", f"{folder}: {error}")
+
+    reference = reference_outputs(assignment, root, limits)
+    with tempfile.TemporaryDirectory(prefix="grading-") as cwd:
+        shutil.copytree(folder, cwd, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.ipynb"))
+        probes, notes, run = _run(assignment, source, submission, limits, full, cwd)
+    result.notes.extend(notes)
+    for grade_id, points in tests:
+        test = suite.tests.get(grade_id)
+        if test is None:
+            raise ReferenceError_(f"{assignment}: test cell {grade_id!r} has no GradedTest in "
+                                  f"autograder/suites/{assignment}.py")
+        status, message, mistake = judge(test, probes[grade_id], reference[grade_id])
+        earned = points if status == "passed" else 0.0
+        result.cells.append(CellResult(grade_id, earned, points, status,
+                                       message or "passed", mistake))
+        result.score += earned
+    statuses = [step.status for step in run.steps.values()]
+    for status in LIMIT_STATUSES:
+        if status in statuses:
+            result.status = status
+            result.message = next(step.error for step in run.steps.values()
+                                  if step.status == status)
+            break
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def submissions_in(directory, assignment):
+    """(student, folder) for every <student>/<assignment>/ under ``directory``, and (student,
+    None) for a student folder without that assignment, sorted by student."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"{directory}: no such submissions folder "
+                                f"(expected {directory}/<student>/{assignment}/)")
+    found = []
+    for student_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
+        folder = student_dir / assignment
+        found.append((student_dir.name, folder if folder.is_dir() else None))
+    return found
+
+
+def grade_class(assignment, submissions_dir, root=None, workers=1, limits=None, full=False,
+                on_result=None):
+    """Grade every submission of ``assignment`` under ``submissions_dir`` with ``workers``
+    submissions at a time; returns SubmissionResults sorted by student. ``on_result(result)``
+    is called as each finishes (progress, gradebook)."""
+    root = root or course_root()
+    reference_outputs(assignment, root, limits)  # fail early if the course itself is broken
+    work = submissions_in(submissions_dir, assignment)
+    results = []
+
+    def grade_one(student, folder):
+        if folder is None:
+            source = read_notebook(source_notebook(assignment, root))
+            tests = test_cells(source)
+            return SubmissionResult(
+                student, assignment, "missing_notebook", 0.0, sum(p for _, p in tests),
+                [CellResult(g, 0.0, p, "not_run", "no submission") for g, p in tests],
+                message=f"{Path(submissions_dir) / student}: no {assignment}/ folder")
+        return grade_submission(student, assignment, folder, root, limits, full)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(grade_one, student, folder) for student, folder in work]
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return sorted(results, key=lambda r: r.student)

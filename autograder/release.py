@@ -1,0 +1,134 @@
+"""Building notebooks from their text twins, generating release/ with nbgrader, and the checks
+that keep the course honest (``course check``)."""
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.course import assignment_names, course_root
+from autograder.notebooks import (read_notebook, release_text, role_of, secret_lines, source_of,
+                                  text_twins, build)
+
+
+def build_all(root=None, check=False):
+    """Regenerate every .ipynb from its text twin. With ``check``, write nothing and return the
+    notebooks that are out of date."""
+    stale = []
+    for text, notebook, graded in text_twins(root or course_root()):
+        wanted = build(text, graded=graded)
+        current = notebook.read_text(encoding="utf-8") if notebook.exists() else None
+        if current != wanted:
+            stale.append(notebook)
+            if not check:
+                notebook.write_text(wanted, encoding="utf-8")
+    return stale
+
+
+def _nbgrader(args, root):
+    from autograder.gradebook import with_scripts_on_path
+    with_scripts_on_path()
+    command = [sys.executable, "-m", "nbgrader", *args]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed in {root}:\n"
+                           f"{done.stdout[-3000:]}{done.stderr[-3000:]}")
+
+
+def generate_release(root=None, assignments=None):
+    """Regenerate release/<assignment>/ from source/ with nbgrader generate_assignment."""
+    root = root or course_root()
+    for assignment in assignments or assignment_names(root):
+        _nbgrader(["generate_assignment", assignment, "--force", "--log-level=WARN"], root)
+        # nbgrader keeps stale files; the release must be exactly what source/ gives now.
+        generated = root / "release" / assignment
+        sources = {p.relative_to(root / "source" / assignment)
+                   for p in (root / "source" / assignment).rglob("*")}
+        for path in sorted(generated.rglob("*"), reverse=True):
+            if path.relative_to(generated) not in sources and path.is_file():
+                path.unlink()
+
+
+def _normalised(path):
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    return json.dumps(notebook, sort_keys=True, indent=1)
+
+
+def release_problems(root=None):
+    """Differences between release/ and what nbgrader generates from source/ now."""
+    root = root or course_root()
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="release-check-") as scratch:
+        scratch = Path(scratch)
+        for name in ("nbgrader_config.py", "course.toml"):
+            shutil.copy(root / name, scratch / name)
+        shutil.copytree(root / "source", scratch / "source")
+        generate_release(scratch, assignment_names(root))
+        for assignment in assignment_names(root):
+            fresh = scratch / "release" / assignment
+            committed = root / "release" / assignment
+            fresh_files = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
+            committed_files = ({p.relative_to(committed) for p in committed.rglob("*")
+                                if p.is_file()} if committed.exists() else set())
+            for missing in sorted(fresh_files - committed_files):
+                problems.append(f"release/{assignment}/{missing} is missing; run `course release`")
+            for extra in sorted(committed_files - fresh_files):
+                problems.append(f"release/{assignment}/{extra} is not generated from source/")
+            for name in sorted(fresh_files & committed_files):
+                a, b = fresh / name, committed / name
+                same = (_normalised(a) == _normalised(b) if name.suffix == ".ipynb"
+                        else a.read_bytes() == b.read_bytes())
+                if not same:
+                    problems.append(f"release/{assignment}/{name} differs from what nbgrader "
+                                    "generates from source/; run `course release`")
+    return problems
+
+
+def leak_problems(root=None):
+    """Solution code, hidden tests or grading code found anywhere under release/."""
+    root = root or course_root()
+    problems = []
+    release = root / "release"
+    texts = {p: p.read_text(encoding="utf-8", errors="replace")
+             for p in release.rglob("*") if p.is_file()}
+    for path in texts:
+        if path.suffix == ".py" or ".ipynb_checkpoints" in path.parts:
+            problems.append(f"{path.relative_to(root)} should not be in the release")
+    markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+               "hidden_test(", "autograder")
+    for path, text in texts.items():
+        for marker in markers:
+            if marker in text:
+                problems.append(f"{path.relative_to(root)} contains {marker!r}")
+    for assignment in assignment_names(root):
+        source_path = root / "source" / assignment / f"{assignment}.ipynb"
+        cells = read_notebook(source_path)["cells"]
+        public = "\n".join(release_text(source_of(cell)) for cell in cells)
+        public_lines = {line.strip() for line in public.splitlines()}
+        secrets = {line for cell in cells for line in secret_lines(source_of(cell))
+                   if line not in public_lines}
+        for path, text in texts.items():
+            if path.parts[len(release.parts)] != assignment:
+                continue
+            # Notebook JSON escapes quotes; compare against the decoded cell sources and outputs.
+            haystack = text
+            if path.suffix == ".ipynb":
+                try:
+                    notebook = json.loads(text)
+                    haystack = "\n".join(source_of(c) + json.dumps(c.get("outputs", []))
+                                         for c in notebook.get("cells", []))
+                except ValueError:
+                    pass
+            for line in sorted(secrets):
+                if line in haystack:
+                    problems.append(f"{path.relative_to(root)} leaks solution or hidden-test "
+                                    f"code: {line[:60]!r}")
+    return problems
+
+
+def solution_cells(notebook):
+    """grade_id -> source of each solution cell."""
+    from autograder.notebooks import grade_id_of
+    return {grade_id_of(c): source_of(c) for c in notebook["cells"] if role_of(c) == "solution"}

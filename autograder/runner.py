@@ -1,0 +1,163 @@
+"""The parent side of a grading worker: start it, feed it a job, read its events with deadlines,
+kill it when a step overruns (the hard half of every limit), and start a fresh one for the
+remaining steps, so one bad cell costs only its own points."""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+DEFAULT_LIMITS = {
+    "cell_seconds": 60.0,  # one cell or one graded test
+    "total_seconds": 600.0,  # one submission, all restarts included
+    "memory_mb": 3072,  # address space of the worker
+    "output_chars": 200_000,  # what the learner's code may print
+}
+GRACE_SECONDS = 3.0  # after the soft alarm, before the hard kill
+STARTUP_SECONDS = 30.0  # interpreter start and imports, before the first step
+
+
+def worker_environment(extra=None):
+    """The worker's environment: no inherited secrets beyond PATH and the locale, one BLAS
+    thread, no GUI backend, no progress bars."""
+    keep = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "COURSE_ROOT", "PYTHONPATH")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env.update({"MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1", "COURSE_PROGRESS": "0", "PYTHONDONTWRITEBYTECODE": "1",
+                "PYTHONHASHSEED": "0"})
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class StepResult:
+    status: str  # ok, error, timeout, memory, output, crashed, not_run
+    error: str | None = None
+    outputs: object = None  # plain encoded probe outputs
+
+
+@dataclass
+class RunResult:
+    steps: dict = field(default_factory=dict)  # step index -> StepResult
+    restarts: int = 0
+    seconds: float = 0.0
+
+
+def _kill(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _read_events(process, fd, limits, started_at, result):
+    """Read events until the worker finishes, dies or overruns. Returns the index of the step
+    that was running when it stopped early (None when it finished)."""
+    buffer = b""
+    current = None
+    step_deadline = time.monotonic() + STARTUP_SECONDS
+    total_deadline = started_at + limits["total_seconds"]
+    while True:
+        deadline = min(step_deadline, total_deadline)
+        wait = deadline - time.monotonic()
+        if wait <= 0:
+            status = "timeout"
+            message = (f"took longer than {limits['cell_seconds']:g} s"
+                       if step_deadline <= total_deadline else
+                       f"the submission's total time limit ({limits['total_seconds']:g} s) ran out")
+            _kill(process)
+            if current is not None:
+                result.steps[current] = StepResult(status, message)
+            return current if current is not None else -1
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:  # the worker exited
+            process.wait()
+            if current is not None:
+                code = process.returncode
+                reason = f"signal {-code}" if code and code < 0 else f"exit code {code}"
+                result.steps[current] = StepResult("crashed", f"the process died ({reason})")
+            return current if current is not None else -1
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if event.get("event") == "start":
+                current = event["step"]
+                step_deadline = time.monotonic() + limits["cell_seconds"] + GRACE_SECONDS
+            elif event.get("event") == "done":
+                result.steps[event["step"]] = StepResult(event["status"], event.get("error"),
+                                                         event.get("outputs"))
+                current = None
+                step_deadline = time.monotonic() + limits["cell_seconds"] + GRACE_SECONDS
+                if event["status"] in ("memory", "output"):
+                    _kill(process)
+                    return event["step"]
+            elif event.get("event") == "finished":
+                process.wait()
+                return None
+
+
+def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None):
+    """Run ``steps`` (see autograder.worker) in fresh worker processes and return a RunResult
+    with a StepResult for every step. A step that overruns, crashes the process or hits a limit
+    is recorded, and a new worker replays the code cells before it (skipping every step that
+    failed that way) and goes on with the rest."""
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    result = RunResult()
+    started_at = time.monotonic()
+    fatal = set()  # steps that killed or stalled a worker: never run again
+    while True:
+        pending = [i for i, step in enumerate(steps) if i not in result.steps]
+        if not pending:
+            break
+        if time.monotonic() - started_at >= limits["total_seconds"]:
+            for index in pending:
+                result.steps[index] = StepResult(
+                    "not_run", "not run: the submission's total time limit ran out")
+            break
+        # Replay code cells that already ran (the namespace is rebuilt); skip finished probes
+        # and every step that brought a worker down.
+        skip = sorted(fatal | {i for i in result.steps if steps[i]["kind"] == "probe"})
+        job = {"suite": suite, "steps": steps, "skip": skip, "limits": limits}
+        read_fd, write_fd = os.pipe()
+        process = subprocess.Popen(
+            [*command_prefix, sys.executable, "-m", "autograder.worker", str(write_fd)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(write_fd,), cwd=cwd, env=env or worker_environment(),
+            start_new_session=True)
+        os.close(write_fd)
+        try:
+            try:
+                process.stdin.write(json.dumps(job).encode())
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
+            stopped_at = _read_events(process, read_fd, limits, started_at, result)
+        finally:
+            os.close(read_fd)
+            if process.poll() is None:
+                _kill(process)
+        if stopped_at is None:
+            for index in pending:  # finished: anything without an event was skipped
+                result.steps.setdefault(index, StepResult("not_run", "not run"))
+            break
+        if stopped_at >= 0:
+            fatal.add(stopped_at)
+        else:  # died before its first step (startup failure): record and stop
+            for index in pending:
+                result.steps[index] = StepResult("crashed", "the grading worker failed to start")
+            break
+        result.restarts += 1
+    result.seconds = time.monotonic() - started_at
+    return result

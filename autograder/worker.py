@@ -1,0 +1,155 @@
+"""The grading worker: a fresh process that runs one notebook's code cells and the probes of its
+graded tests, and reports each step as one JSON line on a dedicated pipe.
+
+    python -m autograder.worker EVENTS_FD < job.json
+
+The job is {"suite": name, "steps": [...], "skip": [step indices], "limits": {...}} where a
+step is {"kind": "code", "source": ...} or {"kind": "probe", "grade_id": ...}. Events:
+{"step": k, "event": "start"} and {"step": k, "event": "done", "status": ..., "error": ...,
+"outputs": ...}. Status is ok, error, timeout, memory, output or crashed.
+
+The worker never judges anything: the grading process compares the plain outputs with the
+reference. Limits here are the soft half (an alarm per step, an address-space limit, a cap on
+printed output); the parent process enforces the hard half by killing the worker.
+"""
+
+import json
+import os
+import resource
+import signal
+import sys
+import traceback
+
+
+class StepTimeout(BaseException):
+    """Raised by the alarm when a step runs past its time limit."""
+
+
+class OutputLimit(BaseException):
+    """Raised when a step prints more than the output limit."""
+
+
+class BoundedOutput:
+    """A stand-in for sys.stdout / sys.stderr that counts what the learner prints."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.written = 0
+        self.exceeded = False
+
+    def write(self, text):
+        self.written += len(text)
+        if self.written > self.limit:
+            self.exceeded = True
+            raise OutputLimit()
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _display(*objects, **kwargs):
+    """IPython's display() for graded runs: shows nothing."""
+
+
+def _transform(source):
+    """Turn IPython syntax (%magics, !shell) into Python, only when a cell uses it."""
+    if not any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
+        return source
+    from IPython.core.inputtransformer2 import TransformerManager
+    return TransformerManager().transform_cell(source)
+
+
+def _describe(error):
+    frames = traceback.extract_tb(error.__traceback__)
+    where = next((f" (line {frame.lineno})" for frame in reversed(frames)
+                  if frame.filename.startswith("<cell")), "")
+    return f"{type(error).__name__}: {error}{where}"
+
+
+class Worker:
+    def __init__(self, job, events):
+        self.job = job
+        self.events = events
+        limits = job.get("limits", {})
+        self.step_seconds = float(limits.get("cell_seconds", 60))
+        self.output = BoundedOutput(int(limits.get("output_chars", 100_000)))
+        memory_mb = limits.get("memory_mb")
+        if memory_mb:
+            size = int(memory_mb) * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        self.suite = None
+        if any(step["kind"] == "probe" for step in job["steps"]):
+            from autograder.suite import load_suite
+            self.suite = load_suite(job["suite"])
+        from autograder.plain import encode
+        self.encode = encode
+        self.namespace = {"__name__": "__main__", "display": _display}
+
+    def emit(self, event):
+        self.events.write(json.dumps(event) + "\n")
+        self.events.flush()
+
+    def _alarm(self, signum, frame):
+        raise StepTimeout()
+
+    def run_step(self, step):
+        """(status, error, outputs) for one step."""
+        if step["kind"] == "code":
+            code = compile(_transform(step["source"]), f"<cell {step.get('label', '')}>", "exec")
+            exec(code, self.namespace)
+            return "ok", None, None
+        test = self.suite.tests[step["grade_id"]]
+        outputs = test.probe(self.namespace)
+        return "ok", None, self.encode(outputs)
+
+    def run(self):
+        skip = set(self.job.get("skip", []))
+        signal.signal(signal.SIGALRM, self._alarm)
+        sys.stdout = sys.stderr = self.output
+        for index, step in enumerate(self.job["steps"]):
+            if index in skip:
+                continue
+            self.emit({"step": index, "event": "start"})
+            status, error, outputs = "ok", None, None
+            try:
+                signal.setitimer(signal.ITIMER_REAL, self.step_seconds)
+                try:
+                    status, error, outputs = self.run_step(step)
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            except StepTimeout:
+                status, error = "timeout", f"took longer than {self.step_seconds:g} s"
+            except OutputLimit:
+                status, error = "output", f"printed more than {self.output.limit} characters"
+            except MemoryError:
+                status, error = "memory", "ran out of memory"
+            except (Exception, SystemExit, KeyboardInterrupt) as caught:
+                status, error = "error", _describe(caught)
+            if self.output.exceeded:
+                status, error = "output", f"printed more than {self.output.limit} characters"
+            self.emit({"step": index, "event": "done", "status": status, "error": error,
+                       "outputs": outputs})
+            if status in ("output", "memory"):
+                break  # the process is no longer trustworthy; the parent restarts it
+        self.emit({"event": "finished"})
+
+
+def main():
+    events = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+    job = json.loads(sys.stdin.read())
+    # The learner's prints must never reach the parent on stdout/stderr: point fds 1 and 2 at
+    # /dev/null so even os.write(1, ...) is harmless.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    Worker(job, events).run()
+    events.flush()
+    os._exit(0)  # skip interpreter teardown (atexit handlers the learner may have added)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Regenerate every dataset of the course, deterministically.
+
+    python datasets/make_datasets.py            # rewrite all files and checksums.json
+    python datasets/make_datasets.py circles    # only the named ones
+
+Each dataset is an .npz file with X_train (n_x, m_train), Y_train (1, m_train), X_test and
+Y_test (examples are columns). checksums.json records each file's SHA-256; the loaders in
+helpers.datasets refuse a file whose checksum differs. README.md says how each set was made.
+"""
+
+import hashlib
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def two_circles(m, rng, noise=0.05, factor=0.8):
+    """Two concentric noisy circles: label 0 on the unit circle, 1 on the circle of radius
+    ``factor``. Returns X (2, m) and Y (1, m)."""
+    labels = np.arange(m) % 2
+    angles = rng.uniform(0.0, 2.0 * np.pi, size=m)
+    radii = np.where(labels == 1, factor, 1.0)
+    X = np.stack([radii * np.cos(angles), radii * np.sin(angles)])
+    X += rng.normal(0.0, noise, size=X.shape)
+    order = rng.permutation(m)
+    return X[:, order], labels[order].reshape(1, m).astype(np.int64)
+
+
+def make_circles():
+    rng = np.random.default_rng(2017)
+    X_train, Y_train = two_circles(300, rng)
+    X_test, Y_test = two_circles(100, rng)
+    return dict(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
+
+
+DATASETS = {
+    "circles": make_circles,
+}
+
+
+def npz_bytes(arrays):
+    """The .npz archive for ``arrays`` with fixed zip timestamps, so the bytes (and the
+    checksum) depend only on the data."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]),
+                                      allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, member.getvalue())
+    return buffer.getvalue()
+
+
+def main(names):
+    unknown = sorted(set(names) - set(DATASETS))
+    if unknown:
+        sys.exit(f"unknown dataset(s) {unknown}; known: {sorted(DATASETS)}")
+    checksums_path = HERE / "checksums.json"
+    checksums = json.loads(checksums_path.read_text()) if checksums_path.exists() else {}
+    for name in names or sorted(DATASETS):
+        data = npz_bytes(DATASETS[name]())
+        path = HERE / f"{name}.npz"
+        path.write_bytes(data)
+        checksums[path.name] = hashlib.sha256(data).hexdigest()
+        print(f"wrote {path.relative_to(HERE.parent)} ({len(data)} bytes)")
+    checksums_path.write_text(json.dumps(dict(sorted(checksums.items())), indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,46 @@
+"""Learner-facing checks: the visible tests in the notebooks.
+
+A check calls the learner's function on small inputs and, on the first problem, raises
+CheckFailed with one or two lines that say what was expected, what came, and the likely
+mistake. On success it prints one line. Checks test properties (shapes, scales, invariants);
+they never contain an implementation of a graded function.
+"""
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """A visible check found a problem; the message is written for the learner."""
+
+
+def fail(message):
+    __tracebackhide__ = True
+    raise CheckFailed(message)
+
+
+def passed(function_name):
+    print(f"\u2714 {function_name}: all visible checks passed.")
+
+
+def call(function, *args, **kwargs):
+    """Call the learner's function; a stub that still raises NotImplementedError becomes a
+    friendly CheckFailed. Other errors are the learner's own and keep their traceback."""
+    __tracebackhide__ = True
+    name = getattr(function, "__name__", "your function")
+    try:
+        return function(*args, **kwargs)
+    except NotImplementedError:
+        fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code.")
+
+
+def expect_dict(value, function_name, what="a dict"):
+    __tracebackhide__ = True
+    if not isinstance(value, dict):
+        fail(f"{function_name} returned {type(value).__name__}; expected {what}. "
+             "Did you forget the `return`?")
+
+
+def global_rng_fingerprint():
+    """Something that changes whenever numpy's global random state is re-seeded or drawn from."""
+    _, keys, position, *_ = np.random.get_state()
+    return keys.tobytes(), position

@@ -1,0 +1,78 @@
+"""Loaders for the course's datasets (files under datasets/ at the repository root).
+
+Every loader returns (X_train, Y_train, X_test, Y_test) with examples as columns:
+X (n_x, m) float64 and Y (1, m) int64 labels. A loader checks what it reads and fails with a
+message that names the file and says how to regenerate it; it never plots or prints.
+"""
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
+REGENERATE = "regenerate it with `python datasets/make_datasets.py {name}` from the course folder"
+
+
+class DatasetError(RuntimeError):
+    """A dataset file is missing, corrupt or not what the loader expects."""
+
+
+def _problem(path, what):
+    name = path.stem
+    return DatasetError(f"{path}: {what}; {REGENERATE.format(name=name)}.")
+
+
+def _checksum_ok(path, directory):
+    checksums_path = directory / "checksums.json"
+    try:
+        expected = json.loads(checksums_path.read_text())[path.name]
+    except (OSError, ValueError, KeyError):
+        return True  # no recorded checksum: structure checks below still apply
+    return hashlib.sha256(path.read_bytes()).hexdigest() == expected
+
+
+def load_dataset(name, directory=None, n_features=2, labels=(0, 1)):
+    """Load ``datasets/<name>.npz`` and check it.
+
+    Returns X_train (n_features, m_train), Y_train (1, m_train), X_test (n_features, m_test),
+    Y_test (1, m_test). Labels must lie in ``labels``.
+    Raises DatasetError naming the file when it is missing, unreadable, altered (checksum),
+    or has the wrong keys, shapes, dtypes, non-finite values or labels.
+    """
+    directory = Path(directory) if directory is not None else DATASETS_DIR
+    path = directory / f"{name}.npz"
+    if not path.is_file():
+        raise _problem(path, "file not found")
+    if not _checksum_ok(path, directory):
+        raise _problem(path, "file is corrupt (its SHA-256 differs from datasets/checksums.json)")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        raise _problem(path, f"file is corrupt and cannot be read ({error})") from None
+
+    expected_keys = {"X_train", "Y_train", "X_test", "Y_test"}
+    if set(arrays) != expected_keys:
+        raise _problem(path, f"expected arrays {sorted(expected_keys)}, found {sorted(arrays)}")
+    for split in ("train", "test"):
+        X, Y = arrays[f"X_{split}"], arrays[f"Y_{split}"]
+        if X.ndim != 2 or X.shape[0] != n_features:
+            raise _problem(path, f"X_{split} has shape {X.shape}; expected ({n_features}, m)")
+        if Y.shape != (1, X.shape[1]):
+            raise _problem(path, f"Y_{split} has shape {Y.shape}; expected (1, {X.shape[1]}) "
+                                 f"to match X_{split}")
+        if not np.issubdtype(X.dtype, np.floating) or not np.all(np.isfinite(X)):
+            raise _problem(path, f"X_{split} must hold finite floats (dtype {X.dtype})")
+        if not np.issubdtype(Y.dtype, np.integer) or not np.isin(Y, labels).all():
+            raise _problem(path, f"Y_{split} must hold integer labels in {list(labels)}")
+    return (arrays["X_train"].astype(np.float64), arrays["Y_train"].astype(np.int64),
+            arrays["X_test"].astype(np.float64), arrays["Y_test"].astype(np.int64))
+
+
+def load_circles(directory=None):
+    """Two noisy concentric circles (Assignment 1): 300 training and 100 test examples,
+    X (2, m), Y (1, m) with label 1 on the inner circle."""
+    return load_dataset("circles", directory)

@@ -1,0 +1,15 @@
+"""nbgrader configuration: this folder is the nbgrader course directory."""
+
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+here = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.root = here
+c.CourseDirectory.course_id = "improving-deep-nets"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+# The authored text twins (source/<a>/<a>.py) never reach release/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*", "*.py"]
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ExecutePreprocessor.timeout = 300
