@@ -17,6 +17,7 @@ suite grades to prove the mistake loses the points and gets its hint.
 """
 
 import importlib
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -118,10 +119,18 @@ def lookup(namespace, name):
     return function
 
 
+def fresh_global_rng_state():
+    """Seed numpy's global RandomState with a value no learner would use and return its
+    fingerprint; compare with global_rng_state() after the calls to notice re-seeding or draws
+    (whatever earlier code did to the global state)."""
+    np.random.seed(918_273_645)
+    return global_rng_state()
+
+
 def global_rng_state():
-    """A fingerprint of numpy's global RandomState, to notice re-seeding or draws from it."""
+    """A fingerprint of numpy's global RandomState."""
     _, keys, position, *_ = np.random.get_state()
-    return int(np.sum(keys.astype(np.uint64) % 1000003)), int(position)
+    return zlib.crc32(keys.tobytes()), int(position)
 
 
 # ------------------------------------------------------------------ judge side (grader)

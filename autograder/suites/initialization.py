@@ -9,7 +9,7 @@ and use of the seed are all right; otherwise it names the mistake.
 import numpy as np
 
 from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, catalogue, \
-    difference, generic_verdict, global_rng_state, lookup
+    difference, fresh_global_rng_state, generic_verdict, global_rng_state, lookup
 from autograder.plain import Raised
 from helpers.checks.initialization import LARGE_DIMS, scale_problem, shape_problem
 
@@ -95,7 +95,7 @@ def make_probe(name):
         if isinstance(function, Raised):
             return {"missing": function}
         outputs = {}
-        before = global_rng_state()
+        before = fresh_global_rng_state()
         for dims in DIMS + (LARGE_DIMS,):
             for seed in SEEDS:
                 outputs[_case_key(dims, seed)] = attempt(function, list(dims), seed=seed)

@@ -31,7 +31,6 @@ from helpers.network import accuracy, compute_cost, model_forward, predict
 from helpers.training import train
 
 train_X, train_Y, test_X, test_Y = load_circles()
-print(f"train_X {train_X.shape}, train_Y {train_Y.shape}, test_X {test_X.shape}")
 
 # %% [markdown]
 # ## The data and the model
@@ -54,6 +53,7 @@ from helpers.plots import plot_costs, plot_dataset, plot_decision_boundary, plot
 layers_dims = [2, 10, 5, 1]
 learning_rate = 0.01
 num_iterations = 15_000
+print(f"train_X {train_X.shape}, train_Y {train_Y.shape}, test_X {test_X.shape}")
 
 plot_dataset(train_X, train_Y, title="Training set: two noisy circles");
 

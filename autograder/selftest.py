@@ -1,0 +1,63 @@
+"""Self-test of the hidden tests: every catalogued mistake that carries a mutant is applied to
+the reference solution, and the judge must fail it and name that mistake.
+
+This runs in-process (no worker): the source notebook's given and solution cells are executed
+in a fresh namespace, with the mutated solution cell in place of the reference one.
+"""
+
+import re
+
+from autograder.course import source_notebook
+from autograder.notebooks import grade_id_of, read_notebook, role_of, source_of
+from autograder.plain import decode, encode
+from autograder.suite import load_suite
+
+REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*\n?",
+                    re.S | re.M)
+
+
+def mutate(cell_source, body):
+    """``cell_source`` with its solution region replaced by ``body`` (indented to match)."""
+    match = REGION.search(cell_source)
+    if not match:
+        raise ValueError("the solution cell has no ### BEGIN SOLUTION region")
+    indent = match.group(1)
+    lines = "".join(indent + line + "\n" if line.strip() else "\n"
+                    for line in body.splitlines())
+    return cell_source[:match.start()] + lines + cell_source[match.end():]
+
+
+def namespace_with(assignment, replacements=None, root=None):
+    """Execute the source notebook's given and solution cells, with ``replacements`` (solution
+    grade_id -> cell source) swapped in, and return the namespace."""
+    replacements = replacements or {}
+    namespace = {"__name__": "__selftest__", "display": lambda *a, **k: None}
+    for cell in read_notebook(source_notebook(assignment, root))["cells"]:
+        if role_of(cell) in ("given", "solution"):
+            text = replacements.get(grade_id_of(cell), source_of(cell))
+            exec(compile(text, f"<{assignment} {grade_id_of(cell)}>", "exec"), namespace)
+    return namespace
+
+
+def solution_sources(assignment, root=None):
+    return {grade_id_of(cell): source_of(cell)
+            for cell in read_notebook(source_notebook(assignment, root))["cells"]
+            if role_of(cell) == "solution"}
+
+
+def mutant_verdicts(assignment, root=None):
+    """(grade_id, mistake name, Verdict) for every catalogued mutant of the assignment."""
+    suite = load_suite(assignment)
+    solutions = solution_sources(assignment, root)
+    reference_ns = namespace_with(assignment, root=root)
+    verdicts = []
+    for test in suite.tests.values():
+        reference = decode(encode(test.probe(reference_ns)))
+        for mistake in test.mistakes:
+            if mistake.mutant is None:
+                continue
+            cell = mutate(solutions[test.solution_id], mistake.mutant)
+            namespace = namespace_with(assignment, {test.solution_id: cell}, root)
+            student = decode(encode(test.probe(namespace)))
+            verdicts.append((test.grade_id, mistake.name, test.judge(student, reference)))
+    return verdicts
