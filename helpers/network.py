@@ -20,7 +20,7 @@ import numpy as np
 def sigmoid(Z):
     """Logistic function, elementwise. Z: any shape. Returns an array of the same shape."""
     # exp(-Z) overflows to inf for very negative Z; 1 / (1 + inf) = 0 is the right limit.
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", under="ignore"):
         return 1.0 / (1.0 + np.exp(-Z))
 
 
