@@ -107,9 +107,6 @@ def text_twins(root):
         twins.append((text, text.with_suffix(".ipynb"), True))
     for text in sorted(root.glob("notebooks/*.py")):
         twins.append((text, text.with_suffix(".ipynb"), False))
-    index = root / "index.py"
-    if index.exists():
-        twins.append((index, index.with_suffix(".ipynb"), False))
     return twins
 
 

@@ -14,11 +14,16 @@ from autograder.notebooks import (read_notebook, release_text, role_of, secret_l
 
 
 def build_all(root=None, check=False):
-    """Regenerate every .ipynb from its text twin. With ``check``, write nothing and return the
-    notebooks that are out of date."""
+    """Regenerate every .ipynb from its text twin, and the landing page index.ipynb from
+    course.toml. With ``check``, write nothing and return the notebooks that are out of date."""
+    from autograder.landing import landing_notebook
+    root = root or course_root()
+    outputs = [(notebook, lambda t=text, g=graded: build(t, graded=g))
+               for text, notebook, graded in text_twins(root)]
+    outputs.append((root / "index.ipynb", lambda: landing_notebook(root)))
     stale = []
-    for text, notebook, graded in text_twins(root or course_root()):
-        wanted = build(text, graded=graded)
+    for notebook, make in outputs:
+        wanted = make()
         current = notebook.read_text(encoding="utf-8") if notebook.exists() else None
         if current != wanted:
             stale.append(notebook)

@@ -1,0 +1,78 @@
+"""JupyterLab on the release, as a learner starts it: the server loads nbgrader's extensions and
+the Validate button's endpoint validates a learner's notebook."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from autograder.course import assignment_names
+
+TOKEN = "course-test-token"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, root):
+    folder = tmp_path_factory.mktemp("lab")
+    shutil.copytree(root / "release", folder / "release")
+    port = free_port()
+    log = open(folder / "lab.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+         "--ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", "--LabApp.news_url=None",
+         f"--ServerApp.root_dir={folder}", *(["--allow-root"] if os.geteuid() == 0 else [])],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"JupyterLab did not start:\n{(folder / 'lab.log').read_text()}")
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def request(url, path, data=None):
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    req = urllib.request.Request(f"{url}{path}", data=body,
+                                 headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=300) as response:
+        return response.read().decode()
+
+
+@pytest.mark.slow
+def test_lab_serves_nbgrader_extension(lab):
+    page = request(lab, "/lab")
+    assert "@jupyter/nbgrader" in page or "nbgrader" in request(lab, "/lab/api/extensions")
+    assert json.loads(request(lab, "/nbgrader_version?version=0.9.6"))["success"] is True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", assignment_names())
+def test_validate_button_endpoint_reports_failing_stubs(lab, assignment):
+    answer = json.loads(request(lab, "/assignments/validate",
+                                {"path": f"release/{assignment}/{assignment}.ipynb"}))
+    assert answer["success"] is True, answer
+    value = answer["value"]
+    value = json.loads(value) if isinstance(value, str) else value
+    assert value.get("failed"), value  # the stubs fail their checks, as they should

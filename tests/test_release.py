@@ -1,0 +1,67 @@
+"""release/ is exactly what nbgrader generates from source/ now, leaks nothing, and nbgrader's
+Validate works on it (the same validator JupyterLab's Validate button calls)."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from autograder.course import assignment_names
+from autograder.release import leak_problems, release_problems
+
+
+@pytest.mark.slow
+def test_release_is_what_nbgrader_generates_now(root):
+    assert release_problems(root) == []
+
+
+def test_release_leaks_no_solution_or_hidden_test(root):
+    assert leak_problems(root) == []
+
+
+def test_leak_check_catches_a_leak(root, tmp_path):
+    shutil.copytree(root / "source", tmp_path / "source")
+    shutil.copytree(root / "release", tmp_path / "release")
+    shutil.copy(root / "course.toml", tmp_path / "course.toml")
+    assignment = assignment_names(root)[0]
+    notebook = tmp_path / "release" / assignment / f"{assignment}.ipynb"
+    source = (tmp_path / "source" / assignment / f"{assignment}.ipynb").read_text()
+    leaked = source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+    line = next(l.strip() for l in leaked.split("\\n") if len(l.strip()) > 20)
+    notebook.write_text(notebook.read_text().replace("# YOUR CODE HERE", line, 1))
+    (tmp_path / "release" / assignment / "notes.py").write_text("x = 1\n")
+    problems = leak_problems(tmp_path)
+    assert any("leaks solution" in p for p in problems), problems
+    assert any("notes.py should not be in the release" in p for p in problems), problems
+
+
+def validate(path, cwd):
+    return subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(path)], cwd=cwd,
+                          capture_output=True, text=True, timeout=600).stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", assignment_names())
+def test_validate_reports_failing_stubs_and_passes_the_solution(root, tmp_path, assignment):
+    release = tmp_path / "learner"
+    shutil.copytree(root / "release" / assignment, release)
+    output = validate(release / f"{assignment}.ipynb", release)
+    assert "VALIDATION FAILED" in output and "not implemented yet" in output
+    output = validate(root / "source" / assignment / f"{assignment}.ipynb", tmp_path)
+    assert "Success! Your notebook passes all the tests." in output
+
+
+def test_nbgrader_extensions_load():
+    labextensions = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"],
+                                   capture_output=True, text=True)
+    listing = labextensions.stdout + labextensions.stderr
+    line = next((l for l in listing.splitlines() if "@jupyter/nbgrader" in l), "")
+    assert "enabled" in line and "OK" in line, listing
+    widgets = next((l for l in listing.splitlines() if "jupyterlab-manager" in l), "")
+    assert "enabled" in widgets and "OK" in widgets, listing
+    server = subprocess.run([sys.executable, "-m", "jupyter", "server", "extension", "list"],
+                            capture_output=True, text=True)
+    listing = server.stdout + server.stderr
+    assert "nbgrader.server_extensions.course_list" in listing
+    assert "Validating nbgrader" in listing or "nbgrader" in listing
