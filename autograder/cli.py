@@ -68,7 +68,14 @@ def cmd_grade(args, root):
     except FileNotFoundError as error:
         raise SystemExit(f"course grade: {error}")
     limits = {"cell_seconds": args.cell_timeout, "total_seconds": args.total_timeout,
-              "memory_mb": args.memory_mb}
+              "memory_mb": args.memory_mb, "output_chars": args.output_chars}
+    from autograder.sandbox import availability
+    sandboxed, how = availability()
+    if not sandboxed:
+        print(f"WARNING: NO SANDBOX: {how}. Submissions run unconfined: they can read source/ "
+              "(the reference solutions), other submissions and the gradebook, and write "
+              "wherever this user can. Do not grade untrusted submissions like this.",
+              file=sys.stderr)
     gradebook = open_gradebook(args.gradebook, root)
     sync_assignment(gradebook, args.assignment, read_notebook(source_notebook(args.assignment,
                                                                               root)))
@@ -88,12 +95,15 @@ def cmd_grade(args, root):
         bar.close()
         gradebook.close()
     report = {"assignment": args.assignment, "submissions": str(submissions),
+              "sandbox": how if sandboxed else f"NONE: {how}",
+              "flagged_for_review": [r.student for r in results if r.review],
               "students": [result.to_dict() for result in results]}
     path = _report_path(args, root)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     for result in results:
         flag = "" if result.status == "graded" else f"  [{result.status}] {result.message}"
+        flag += "  [REVIEW]" if result.review else ""
         print(f"{result.student:24} {result.score:g}/{result.max_score:g}{flag}")
     print(f"report: {path}")
     return 0
@@ -165,9 +175,11 @@ def parser():
         "grade", help="autograde every submission of an assignment",
         description="Grade every submitted/<student>/ASSIGNMENT/ against the reference "
         "solution, each submission in its own worker process with time, memory and output "
-        "limits. Writes every student's per-cell points to the gradebook and a JSON report "
-        "(per student: status, score, max score, and per test cell the points, status and "
-        "message). A broken submission is recorded with its status and the run goes on.")
+        "limits, sandboxed with bubblewrap where available (a loud warning says when not). "
+        "Writes every student's per-cell points to the gradebook and a JSON report (per "
+        "student: status, score, max score, review flag, notes, and per test cell the points, "
+        "status and message). A broken submission is recorded with its status and the run "
+        "goes on.")
     grade.add_argument("assignment")
     grade.add_argument("--submissions", metavar="DIR", help="folder laid out as "
                        "DIR/<student>/ASSIGNMENT/ (default: submitted/)")
@@ -175,8 +187,8 @@ def parser():
                        "(default: reports/ASSIGNMENT.json)")
     grade.add_argument("--gradebook", metavar="URL", help="SQLAlchemy URL of the gradebook "
                        "(default: sqlite:///gradebook.db in the course folder)")
-    grade.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="submissions graded at once (default: 1)")
+    grade.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="submissions graded at once (default: one per core)")
     grade.add_argument("--full", action="store_true", help="also re-execute experiment cells "
                        "(training runs, plots); slower, same scores")
     grade.add_argument("--cell-timeout", type=float, default=60.0, metavar="SECONDS",
@@ -185,6 +197,8 @@ def parser():
                        help="time limit per submission (default: 600)")
     grade.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
                        help="memory limit per submission (default: 3072)")
+    grade.add_argument("--output-chars", type=int, default=200_000, metavar="N",
+                       help="characters a submission may print (default: 200000)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.set_defaults(run=cmd_grade)
 

@@ -22,6 +22,7 @@ from autograder.notebooks import (NotebookError, grade_id_of, read_notebook, rel
                                   role_of, source_of)
 from autograder.plain import decode
 from autograder.runner import run_steps
+from autograder.sandbox import availability, command_prefix
 from autograder.suite import Verdict, load_suite
 
 # Worse statuses first: a submission's overall status is the worst of its steps'.
@@ -53,6 +54,8 @@ class SubmissionResult:
     cells: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # integrity findings, renamed notebook, ...
     message: str = ""
+    review: bool = False  # the in-kernel checks disagree with the isolated ones
+    sandbox: str = ""  # how the learner's code was confined
     seconds: float = 0.0
 
     def to_dict(self):
@@ -72,7 +75,9 @@ def test_cells(source):
 
 def plan(source, submission, full=False):
     """The worker steps for ``submission`` following ``source``'s structure, and the integrity
-    notes (deleted, duplicated or edited cells) found on the way."""
+    notes (deleted, duplicated or edited cells) found on the way. The test cells run twice:
+    as probes at their position (the isolated check that counts) and, after everything else,
+    as nbgrader would run them in the learner's namespace (the in-kernel check, compared)."""
     source_ids = {grade_id_of(cell) for cell in source["cells"] if grade_id_of(cell)}
     by_grade_id, by_cell_id, notes = {}, {}, []
     added_after = defaultdict(list)  # anchor grade_id (None: the top) -> cells the learner added
@@ -90,7 +95,7 @@ def plan(source, submission, full=False):
         if grade_id is None and role_of(cell) == "code":
             added_after[anchor].append(cell)
 
-    steps = []
+    steps, kernel_steps = [], []
 
     def add_code(text, label):
         if text.strip():
@@ -112,6 +117,7 @@ def plan(source, submission, full=False):
                 add_code(original, grade_id)
             else:
                 steps.append({"kind": "probe", "grade_id": grade_id})
+                kernel_steps.append({"kind": "kernel", "grade_id": grade_id, "source": original})
         elif role == "solution":
             if mine is None:
                 notes.append(f"solution cell {grade_id!r} was deleted")
@@ -123,38 +129,52 @@ def plan(source, submission, full=False):
         if grade_id:
             for added in added_after.get(grade_id, []):
                 add_code(source_of(added), "added")
-    return steps, notes
+    return steps + kernel_steps, notes
 
 
 # ------------------------------------------------------------------ running and judging
 
-def _run(assignment, source, submission, limits, full, cwd):
+def _run(assignment, source, submission, limits, full, cwd, reference=None, prefix=None):
     steps, notes = plan(source, submission, full)
-    run = run_steps(steps, assignment, limits=limits, cwd=cwd)
-    probes = {step["grade_id"]: run.steps[index] for index, step in enumerate(steps)
-              if step["kind"] == "probe"}
-    return probes, notes, run
+    if reference is None:  # the reference run itself: no in-kernel pass needed
+        steps = [step for step in steps if step["kind"] != "kernel"]
+    run = run_steps(steps, assignment, limits=limits, cwd=cwd, command_prefix=prefix or (),
+                    reference=reference)
+    probes, kernel = {}, {}
+    for index, step in enumerate(steps):
+        if step["kind"] == "probe":
+            probes[step["grade_id"]] = run.steps[index]
+        elif step["kind"] == "kernel":
+            kernel[step["grade_id"]] = run.steps[index]
+    return probes, kernel, notes, run
 
 
 _REFERENCE_CACHE = {}
 
 
+@dataclass
+class Reference:
+    outputs: dict  # grade_id -> decoded probe outputs (for the judge)
+    encoded: dict  # grade_id -> encoded probe outputs (for the in-kernel pass)
+
+
 def reference_outputs(assignment, root=None, limits=None):
-    """The decoded probe outputs of the reference solution (the source notebook graded as a
-    submission). Raises ReferenceError_ if the reference fails to produce any of them."""
+    """The probe outputs of the reference solution (the source notebook graded as a submission,
+    in an ordinary worker). Raises ReferenceError_ if it fails to produce any of them."""
     path = source_notebook(assignment, root)
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _REFERENCE_CACHE:
         source = read_notebook(path)
         with tempfile.TemporaryDirectory(prefix="reference-") as cwd:
-            probes, _, _ = _run(assignment, source, source, limits, False, cwd)
-        outputs = {}
+            probes, _, _, _ = _run(assignment, source, source, limits, False, cwd)
+        reference = Reference({}, {})
         for grade_id, result in probes.items():
             if result.status != "ok":
                 raise ReferenceError_(f"{path}: the reference solution's probe for {grade_id} "
                                       f"ended with {result.status}: {result.error}")
-            outputs[grade_id] = decode(result.outputs)
-        _REFERENCE_CACHE[key] = outputs
+            reference.encoded[grade_id] = result.outputs
+            reference.outputs[grade_id] = decode(result.outputs)
+        _REFERENCE_CACHE[key] = reference
     return _REFERENCE_CACHE[key]
 
 
@@ -217,19 +237,32 @@ def grade_submission(student, assignment, folder, root=None, limits=None, full=F
 
     reference = reference_outputs(assignment, root, limits)
     with tempfile.TemporaryDirectory(prefix="grading-") as cwd:
-        shutil.copytree(folder, cwd, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.ipynb"))
-        probes, notes, run = _run(assignment, source, submission, limits, full, cwd)
+        shutil.copytree(folder, cwd, dirs_exist_ok=True, symlinks=True,
+                        ignore=shutil.ignore_patterns("*.ipynb"))
+        prefix = command_prefix(cwd, root)
+        result.sandbox = "bubblewrap" if prefix else f"NONE ({availability()[1]})"
+        probes, kernel, notes, run = _run(assignment, source, submission, limits, full, cwd,
+                                          reference.encoded, prefix)
     result.notes.extend(notes)
     for grade_id, points in tests:
         test = suite.tests.get(grade_id)
         if test is None:
             raise ReferenceError_(f"{assignment}: test cell {grade_id!r} has no GradedTest in "
                                   f"autograder/suites/{assignment}.py")
-        status, message, mistake = judge(test, probes[grade_id], reference[grade_id])
+        status, message, mistake = judge(test, probes[grade_id], reference.outputs[grade_id])
         earned = points if status == "passed" else 0.0
         result.cells.append(CellResult(grade_id, earned, points, status,
                                        message or "passed", mistake))
         result.score += earned
+        in_kernel = kernel.get(grade_id)
+        if in_kernel is not None and status in ("passed", "failed") and \
+                in_kernel.status in ("ok", "error") and \
+                (in_kernel.status == "ok") != (status == "passed"):
+            result.review = True
+            result.notes.append(
+                f"{grade_id}: the test cell {'passed' if in_kernel.status == 'ok' else 'failed'} "
+                f"in the submission's own kernel but the isolated check {status}; the isolated "
+                "check counts — review this submission")
     statuses = [step.status for step in run.steps.values()]
     for status in LIMIT_STATUSES:
         if status in statuses:

@@ -24,11 +24,18 @@ def reference_namespace(assignment, root=None):
     return namespace
 
 
+def provide_reference(assignment, outputs):
+    """Use ``outputs`` (grade_id -> decoded probe outputs of the reference) instead of running
+    the source notebook: how a sandboxed grading worker, which cannot read source/, runs the
+    hidden tests in the learner's kernel."""
+    _REFERENCES[assignment] = (None, dict(outputs))
+
+
 def _reference_outputs(assignment, grade_id):
     if assignment not in _REFERENCES:
         _REFERENCES[assignment] = (reference_namespace(assignment), {})
     namespace, outputs = _REFERENCES[assignment]
-    if grade_id not in outputs:
+    if grade_id not in outputs and namespace is not None:
         outputs[grade_id] = decode(encode(load_suite(assignment).tests[grade_id].probe(namespace)))
     return outputs[grade_id]
 

@@ -55,7 +55,7 @@ def _kill(process):
     process.wait()
 
 
-def _read_events(process, fd, limits, started_at, result):
+def _read_events(process, fd, limits, started_at, result, reference_line):
     """Read events until the worker finishes, dies or overruns. Returns the index of the step
     that was running when it stopped early (None when it finished)."""
     buffer = b""
@@ -103,16 +103,23 @@ def _read_events(process, fd, limits, started_at, result):
                 if event["status"] in ("memory", "output"):
                     _kill(process)
                     return event["step"]
+            elif event.get("event") == "need_reference":
+                try:
+                    process.stdin.write(reference_line)
+                    process.stdin.flush()
+                except (BrokenPipeError, OSError):
+                    pass
             elif event.get("event") == "finished":
                 process.wait()
                 return None
 
 
-def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None):
+def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, reference=None):
     """Run ``steps`` (see autograder.worker) in fresh worker processes and return a RunResult
     with a StepResult for every step. A step that overruns, crashes the process or hits a limit
     is recorded, and a new worker replays the code cells before it (skipping every step that
-    failed that way) and goes on with the rest."""
+    failed that way) and goes on with the rest. ``reference`` (grade_id -> encoded reference
+    outputs) is handed to the worker only when it asks, after its last probe."""
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     result = RunResult()
     started_at = time.monotonic()
@@ -128,7 +135,7 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None):
             break
         # Replay code cells that already ran (the namespace is rebuilt); skip finished probes
         # and every step that brought a worker down.
-        skip = sorted(fatal | {i for i in result.steps if steps[i]["kind"] == "probe"})
+        skip = sorted(fatal | {i for i in result.steps if steps[i]["kind"] != "code"})
         job = {"suite": suite, "steps": steps, "skip": skip, "limits": limits}
         read_fd, write_fd = os.pipe()
         process = subprocess.Popen(
@@ -139,15 +146,21 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None):
         os.close(write_fd)
         try:
             try:
-                process.stdin.write(json.dumps(job).encode())
-                process.stdin.close()
+                process.stdin.write(json.dumps(job).encode() + b"\n")
+                process.stdin.flush()
             except BrokenPipeError:
                 pass
-            stopped_at = _read_events(process, read_fd, limits, started_at, result)
+            reference_line = json.dumps(reference or {}).encode() + b"\n"
+            stopped_at = _read_events(process, read_fd, limits, started_at, result,
+                                      reference_line)
         finally:
             os.close(read_fd)
             if process.poll() is None:
                 _kill(process)
+            try:
+                process.stdin.close()
+            except OSError:
+                pass
         if stopped_at is None:
             for index in pending:  # finished: anything without an event was skipped
                 result.steps.setdefault(index, StepResult("not_run", "not run"))

@@ -3,16 +3,23 @@ graded tests, and reports each step as one JSON line on a dedicated pipe.
 
     python -m autograder.worker EVENTS_FD < job.json
 
-The job is {"suite": name, "steps": [...], "skip": [step indices], "limits": {...}} where a
-step is {"kind": "code", "source": ...} or {"kind": "probe", "grade_id": ...}. Events:
+The job is one JSON line on stdin: {"suite": name, "steps": [...], "skip": [step indices],
+"limits": {...}} where a step is {"kind": "code", "source": ...}, {"kind": "probe",
+"grade_id": ...} or {"kind": "kernel", "grade_id": ..., "source": ...}. Events:
 {"step": k, "event": "start"} and {"step": k, "event": "done", "status": ..., "error": ...,
 "outputs": ...}. Status is ok, error, timeout, memory, output or crashed.
+
+"kernel" steps run a test cell as nbgrader would, in the learner's namespace, with its hidden
+test judging against reference outputs. They come last: before the first one the worker emits
+{"event": "need_reference"} and reads the reference outputs as a second line on stdin, so the
+reference never exists in this process while the probes whose results count are running.
 
 The worker never judges anything: the grading process compares the plain outputs with the
 reference. Limits here are the soft half (an alarm per step, an address-space limit, a cap on
 printed output); the parent process enforces the hard half by killing the worker.
 """
 
+import io
 import json
 import os
 import resource
@@ -82,12 +89,15 @@ class Worker:
             size = int(memory_mb) * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
         self.suite = None
-        if any(step["kind"] == "probe" for step in job["steps"]):
+        self.have_reference = False
+        if any(step["kind"] in ("probe", "kernel") for step in job["steps"]):
             from autograder.suite import load_suite
             self.suite = load_suite(job["suite"])
         from autograder.plain import encode
         self.encode = encode
         self.namespace = {"__name__": "__main__", "display": _display}
+        self.stdin = sys.stdin  # the parent's channel; the learner's code gets an empty stdin
+        sys.stdin = io.StringIO("")
 
     def emit(self, event):
         self.events.write(json.dumps(event) + "\n")
@@ -96,10 +106,21 @@ class Worker:
     def _alarm(self, signum, frame):
         raise StepTimeout()
 
+    def load_reference(self):
+        """Read the reference outputs (second stdin line) for the in-kernel test cells."""
+        from autograder import hidden
+        from autograder.plain import decode
+        self.emit({"event": "need_reference"})
+        reference = json.loads(self.stdin.readline() or "{}")
+        hidden.provide_reference(self.job["suite"], {grade_id: decode(outputs)
+                                                     for grade_id, outputs in reference.items()})
+        self.have_reference = True
+
     def run_step(self, step):
         """(status, error, outputs) for one step."""
-        if step["kind"] == "code":
-            code = compile(_transform(step["source"]), f"<cell {step.get('label', '')}>", "exec")
+        if step["kind"] in ("code", "kernel"):
+            label = step.get("label") or step.get("grade_id", "")
+            code = compile(_transform(step["source"]), f"<cell {label}>", "exec")
             exec(code, self.namespace)
             return "ok", None, None
         test = self.suite.tests[step["grade_id"]]
@@ -113,6 +134,8 @@ class Worker:
         for index, step in enumerate(self.job["steps"]):
             if index in skip:
                 continue
+            if step["kind"] == "kernel" and not self.have_reference:
+                self.load_reference()
             self.emit({"step": index, "event": "start"})
             status, error, outputs = "ok", None, None
             try:
@@ -140,7 +163,7 @@ class Worker:
 
 def main():
     events = os.fdopen(int(sys.argv[1]), "w", buffering=1)
-    job = json.loads(sys.stdin.read())
+    job = json.loads(sys.stdin.readline())
     # The learner's prints must never reach the parent on stdout/stderr: point fds 1 and 2 at
     # /dev/null so even os.write(1, ...) is harmless.
     devnull = os.open(os.devnull, os.O_WRONLY)
