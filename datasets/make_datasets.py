@@ -39,8 +39,30 @@ def make_circles():
     return dict(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
 
 
+def spirals(m, rng, n_classes=3, turns=1.0, noise=0.25):
+    """``n_classes`` interleaved spiral arms from the origin, one class per arm, each making
+    ``turns`` turns. A point's radius t is uniform in [0.1, 1] and its angle is the arm's start
+    plus 2 pi turns t, with Gaussian angle noise of standard deviation ``noise`` (radians).
+    Labels cycle 0, 1, ..., C - 1 so the classes are balanced. Returns X (2, m), Y (1, m)."""
+    labels = np.arange(m) % n_classes
+    radii = rng.uniform(0.1, 1.0, size=m)
+    angles = (2.0 * np.pi * labels / n_classes + 2.0 * np.pi * turns * radii
+              + rng.normal(0.0, noise, size=m))
+    X = np.stack([radii * np.cos(angles), radii * np.sin(angles)])
+    order = rng.permutation(m)
+    return X[:, order], labels[order].reshape(1, m).astype(np.int64)
+
+
+def make_spirals():
+    rng = np.random.default_rng(2005)
+    X_train, Y_train = spirals(1024, rng)
+    X_test, Y_test = spirals(300, rng)
+    return dict(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
+
+
 DATASETS = {
     "circles": make_circles,
+    "spirals": make_spirals,
 }
 
 

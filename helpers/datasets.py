@@ -76,3 +76,9 @@ def load_circles(directory=None):
     """Two noisy concentric circles (Assignment 1): 300 training and 100 test examples,
     X (2, m), Y (1, m) with label 1 on the inner circle."""
     return load_dataset("circles", directory)
+
+
+def load_spirals(directory=None):
+    """Three interleaved spiral arms, one class per arm (Assignment 5): 1024 training and 300
+    test examples, X (2, m), Y (1, m) with labels 0, 1, 2."""
+    return load_dataset("spirals", directory, labels=(0, 1, 2))

@@ -75,3 +75,33 @@ def plot_grid(count, ncols=3, size=(4.2, 3.6)):
     for ax in axes.ravel()[count:]:
         ax.remove()
     return figure, list(axes.ravel()[:count])
+
+
+def plot_classes(X, Y, ax=None, title="Data"):
+    """Scatter the examples X (2, m) coloured by their class Y (1, m) in 0..C-1 (any C)."""
+    ax = _axes(ax)
+    labels = np.asarray(Y).ravel()
+    for label in np.unique(labels):
+        points = X[:, labels == label]
+        ax.scatter(points[0], points[1], s=14, color=colour_for(int(label)), edgecolors="k",
+                   linewidths=0.3, label=f"class {label}")
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_class_regions(predict, X, Y, ax=None, title="Decision regions", resolution=200):
+    """Shade the region of each class that ``predict(points)`` returns, then scatter X (2, m),
+    Y (1, m). ``predict`` takes points (2, k) and returns classes 0..C-1 of shape (1, k) or (k,)."""
+    ax = _axes(ax)
+    margin = 0.1 * (X.max(axis=1) - X.min(axis=1))
+    low, high = X.min(axis=1) - margin, X.max(axis=1) + margin
+    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution),
+                                 np.linspace(low[1], high[1], resolution))
+    points = np.stack([grid_x.ravel(), grid_y.ravel()])  # (2, resolution**2)
+    regions = np.asarray(predict(points)).reshape(grid_x.shape)
+    C = int(max(regions.max(), np.max(Y))) + 1
+    ax.contourf(grid_x, grid_y, regions, levels=np.arange(C + 1) - 0.5,
+                colors=[colour_for(c) for c in range(C)], alpha=0.25)
+    plot_classes(X, Y, ax=ax, title=title)
+    return ax
