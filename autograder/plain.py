@@ -71,6 +71,8 @@ def encode(value, depth=0):
         return {f"__{kind.__name__}__": [encode(item, depth + 1) for item in value]}
     if kind is Raised:
         return {"__raised__": value.text[:MAX_STRING]}
+    if kind is Unsupported:
+        return {"__unsupported__": value.type_name[:MAX_STRING]}
     return {"__unsupported__": f"{kind.__module__}.{kind.__qualname__}"}
 
 

@@ -106,6 +106,8 @@ def attempt(function, *args, **kwargs):
     builtins and numpy arrays), or Raised for an exception it raised."""
     try:
         value = function(*args, **kwargs)
+    except MemoryError:
+        raise  # a limit, not a wrong answer: the worker reports it as such
     except Exception as error:  # the learner's error is data, not a crash of the probe
         return Raised(f"{type(error).__name__}: {error}")
     return decode(encode(value))
@@ -202,4 +204,7 @@ def generic_verdict(test, found):
         return Verdict(False, f"{test.functions[0]} is not implemented yet.", "not_implemented")
     if kind == "raised":
         return Verdict(False, f"{test.functions[0]} raised an error: {detail}", "raised")
+    if kind == "unsupported":
+        return Verdict(False, f"{test.functions[0]} returned something other than plain dicts, "
+                              f"lists, tuples, numbers and numpy arrays ({detail}).", "unsupported")
     return test.fail(kind, detail)

@@ -9,9 +9,7 @@ import sys
 
 import pytest
 
-from autograder.course import source_notebook
-from autograder.notebooks import grade_id_of
-from autograder.selftest import mutate, solution_sources
+import submissions
 from autograder.suite import load_suite
 
 ASSIGNMENT = "initialization"
@@ -26,18 +24,7 @@ STUBBORN_LOOP = ("import time\n"
 
 
 def write_submission(folder, replacements=None, release=False, root=None):
-    """A submitted notebook: the source (or release) notebook with solution regions replaced
-    by ``replacements`` (solution grade_id -> body)."""
-    path = (root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb" if release
-            else source_notebook(ASSIGNMENT))
-    notebook = json.loads(path.read_text())
-    solutions = solution_sources(ASSIGNMENT)
-    for cell in notebook["cells"]:
-        body = (replacements or {}).get(grade_id_of(cell))
-        if body is not None:
-            cell["source"] = mutate(solutions[grade_id_of(cell)], body)
-    folder.mkdir(parents=True)
-    (folder / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(notebook))
+    submissions.write_submission(folder, ASSIGNMENT, replacements, release)
 
 
 def mutant(grade_id, name):
