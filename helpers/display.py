@@ -2,9 +2,9 @@
 raw rows as JSON so tests can read the numbers a notebook computed."""
 
 
-def _format(value):
+def _format(value, percent=True):
     if isinstance(value, float):
-        return f"{value:.1%}" if 0.0 <= value <= 1.0 else f"{value:.4g}"
+        return f"{value:.1%}" if percent and 0.0 <= value <= 1.0 else f"{value:.4g}"
     return str(value)
 
 
@@ -12,18 +12,22 @@ class ResultsTable:
     """A table of ``rows`` (a list of dicts with the same keys), shown by Jupyter.
 
     Floats between 0 and 1 are shown as percentages (accuracies); other numbers with four
-    significant digits. ``name`` identifies the table in the notebook's saved outputs.
+    significant digits. ``percent``, if given, lists the only columns shown as percentages
+    (so that a cost of 0.07 reads 0.07). ``name`` identifies the table in the notebook's saved
+    outputs.
     """
 
-    def __init__(self, rows, name="results"):
+    def __init__(self, rows, name="results", percent=None):
         if not rows:
             raise ValueError("a ResultsTable needs at least one row")
         self.rows = [dict(row) for row in rows]
         self.columns = list(self.rows[0])
         self.name = name
+        self.percent = None if percent is None else set(percent)
 
     def _cells(self):
-        return [[_format(row[column]) for column in self.columns] for row in self.rows]
+        return [[_format(row[column], self.percent is None or column in self.percent)
+                 for column in self.columns] for row in self.rows]
 
     def __repr__(self):
         cells = [self.columns] + self._cells()

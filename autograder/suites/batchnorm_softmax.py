@@ -319,6 +319,31 @@ def judge_batchnorm_forward(student, reference):
     return Verdict(True, "passed")
 
 
+def _forward_mutant(variance="np.var(Z, axis=1, keepdims=True)", std="np.sqrt(var + epsilon)",
+                    update=("momentum", "(1 - momentum)"),
+                    test_std="np.sqrt(bn_state['running_var'] + epsilon)",
+                    output="gamma * Z_norm + beta"):
+    """A batchnorm_forward body with one planted change: the variance, the standard deviation
+    (train and test), the running averages' weights (old, batch) or None for no update, or the
+    output."""
+    lines = ["if mode == 'train':",
+             "    mu = np.mean(Z, axis=1, keepdims=True)",
+             f"    var = {variance}",
+             f"    std = {std}",
+             "    Z_norm = (Z - mu) / std"]
+    if update:
+        old, new = update
+        lines += [f"    bn_state['running_mean'] = {old} * bn_state['running_mean'] + {new} * mu",
+                  f"    bn_state['running_var'] = {old} * bn_state['running_var'] + {new} * var"]
+    lines += ["    cache = (Z_norm, gamma, std)",
+              "else:",
+              f"    Z_norm = (Z - bn_state['running_mean']) / ({test_std})",
+              "    cache = None",
+              f"Z_tilde = {output}"]
+    return "\n".join(lines)
+
+
+
 SUITE.add(GradedTest(
     grade_id="test_batchnorm_forward", solution_id="batchnorm_forward",
     functions=("batchnorm_forward",), probe=probe_batchnorm_forward,
@@ -327,95 +352,29 @@ SUITE.add(GradedTest(
         Mistake("unbiased_variance", "Your variance divides by m - 1 (ddof=1).",
                 "batch norm uses the biased variance of the batch, dividing by m (np.var's "
                 "default)",
-                "if mode == \"train\":\n"
-                "    mu = np.mean(Z, axis=1, keepdims=True)\n"
-                "    var = np.var(Z, axis=1, ddof=1, keepdims=True)\n"
-                "    std = np.sqrt(var + epsilon)\n"
-                "    Z_norm = (Z - mu) / std\n"
-                "    bn_state[\"running_mean\"] = momentum * bn_state[\"running_mean\"] + "
-                "(1 - momentum) * mu\n"
-                "    bn_state[\"running_var\"] = momentum * bn_state[\"running_var\"] + "
-                "(1 - momentum) * var\n"
-                "    cache = (Z_norm, gamma, std)\n"
-                "else:\n"
-                "    Z_norm = (Z - bn_state[\"running_mean\"]) / np.sqrt(bn_state[\"running_var\"]"
-                " + epsilon)\n"
-                "    cache = None\n"
-                "Z_tilde = gamma * Z_norm + beta"),
+                _forward_mutant(variance="np.var(Z, axis=1, ddof=1, keepdims=True)")),
         Mistake("epsilon_outside_sqrt", "Your epsilon is added outside the square root.",
                 "z_norm = (z - mu) / sqrt(var + epsilon): epsilon goes inside the root",
-                "if mode == \"train\":\n"
-                "    mu = np.mean(Z, axis=1, keepdims=True)\n"
-                "    var = np.var(Z, axis=1, keepdims=True)\n"
-                "    std = np.sqrt(var) + epsilon\n"
-                "    Z_norm = (Z - mu) / std\n"
-                "    bn_state[\"running_mean\"] = momentum * bn_state[\"running_mean\"] + "
-                "(1 - momentum) * mu\n"
-                "    bn_state[\"running_var\"] = momentum * bn_state[\"running_var\"] + "
-                "(1 - momentum) * var\n"
-                "    cache = (Z_norm, gamma, std)\n"
-                "else:\n"
-                "    Z_norm = (Z - bn_state[\"running_mean\"]) / (np.sqrt(bn_state[\"running_var\"])"
-                " + epsilon)\n"
-                "    cache = None\n"
-                "Z_tilde = gamma * Z_norm + beta"),
+                _forward_mutant(std="np.sqrt(var) + epsilon",
+                                test_std="np.sqrt(bn_state['running_var']) + epsilon")),
         Mistake("no_epsilon", "Your normalization leaves out epsilon.",
                 "divide by sqrt(var + epsilon)"),
         Mistake("no_sqrt", "You divide by the variance instead of the standard deviation.",
                 "divide by sqrt(var + epsilon)"),
         Mistake("no_gamma_beta", "Your Z_tilde is not scaled by gamma and shifted by beta.",
-                "Z_tilde = gamma * Z_norm + beta",
-                "if mode == \"train\":\n"
-                "    mu = np.mean(Z, axis=1, keepdims=True)\n"
-                "    var = np.var(Z, axis=1, keepdims=True)\n"
-                "    std = np.sqrt(var + epsilon)\n"
-                "    Z_norm = (Z - mu) / std\n"
-                "    bn_state[\"running_mean\"] = momentum * bn_state[\"running_mean\"] + "
-                "(1 - momentum) * mu\n"
-                "    bn_state[\"running_var\"] = momentum * bn_state[\"running_var\"] + "
-                "(1 - momentum) * var\n"
-                "    cache = (Z_norm, gamma, std)\n"
-                "else:\n"
-                "    Z_norm = (Z - bn_state[\"running_mean\"]) / np.sqrt(bn_state[\"running_var\"]"
-                " + epsilon)\n"
-                "    cache = None\n"
-                "Z_tilde = Z_norm"),
+                "Z_tilde = gamma * Z_norm + beta", _forward_mutant(output="Z_norm")),
         Mistake("train_values", "In train mode your Z_tilde has the wrong values.",
                 "each row: (z - batch mean) / sqrt(batch variance + epsilon), then gamma and "
                 "beta"),
         Mistake("running_never_updated", "Your train mode never updates the running averages.",
                 "assign the new averages back into bn_state[\"running_mean\"] and "
                 "bn_state[\"running_var\"]",
-                "if mode == \"train\":\n"
-                "    mu = np.mean(Z, axis=1, keepdims=True)\n"
-                "    var = np.var(Z, axis=1, keepdims=True)\n"
-                "    std = np.sqrt(var + epsilon)\n"
-                "    Z_norm = (Z - mu) / std\n"
-                "    cache = (Z_norm, gamma, std)\n"
-                "else:\n"
-                "    Z_norm = (Z - bn_state[\"running_mean\"]) / np.sqrt(bn_state[\"running_var\"]"
-                " + epsilon)\n"
-                "    cache = None\n"
-                "Z_tilde = gamma * Z_norm + beta"),
+                _forward_mutant(update=None)),
         Mistake("running_weighted_wrong_way", "Your running averages give the batch the weight "
                 "momentum and the old average 1 - momentum.",
                 "an exponentially weighted average keeps momentum of the old value: running = "
                 "momentum * running + (1 - momentum) * batch",
-                "if mode == \"train\":\n"
-                "    mu = np.mean(Z, axis=1, keepdims=True)\n"
-                "    var = np.var(Z, axis=1, keepdims=True)\n"
-                "    std = np.sqrt(var + epsilon)\n"
-                "    Z_norm = (Z - mu) / std\n"
-                "    bn_state[\"running_mean\"] = (1 - momentum) * bn_state[\"running_mean\"] + "
-                "momentum * mu\n"
-                "    bn_state[\"running_var\"] = (1 - momentum) * bn_state[\"running_var\"] + "
-                "momentum * var\n"
-                "    cache = (Z_norm, gamma, std)\n"
-                "else:\n"
-                "    Z_norm = (Z - bn_state[\"running_mean\"]) / np.sqrt(bn_state[\"running_var\"]"
-                " + epsilon)\n"
-                "    cache = None\n"
-                "Z_tilde = gamma * Z_norm + beta"),
+                _forward_mutant(update=("(1 - momentum)", "momentum"))),
         Mistake("running_values", "Your running averages have the wrong values after a "
                 "train-mode step.",
                 "running = momentum * running + (1 - momentum) * (batch mean or biased batch "
@@ -428,10 +387,10 @@ SUITE.add(GradedTest(
                 "var = np.var(Z, axis=1, keepdims=True)\n"
                 "std = np.sqrt(var + epsilon)\n"
                 "Z_norm = (Z - mu) / std\n"
-                "if mode == \"train\":\n"
-                "    bn_state[\"running_mean\"] = momentum * bn_state[\"running_mean\"] + "
+                "if mode == 'train':\n"
+                "    bn_state['running_mean'] = momentum * bn_state['running_mean'] + "
                 "(1 - momentum) * mu\n"
-                "    bn_state[\"running_var\"] = momentum * bn_state[\"running_var\"] + "
+                "    bn_state['running_var'] = momentum * bn_state['running_var'] + "
                 "(1 - momentum) * var\n"
                 "cache = (Z_norm, gamma, std)\n"
                 "Z_tilde = gamma * Z_norm + beta"),
@@ -458,7 +417,8 @@ def probe_batchnorm_backward(namespace):
     if missing:
         return missing
     forward, backward = namespace["batchnorm_forward"], namespace["batchnorm_backward"]
-    cases = []
+    # A stub raises NotImplementedError whatever its cache; a real pass fails differently.
+    cases = [{"stub": attempt(backward, np.zeros((2, 3)), None)}]
     for seed, (n, m, epsilon) in enumerate(BACKWARD_CASES):
         rng = np.random.default_rng(500 + seed)
         Z, gamma, beta, state = batchnorm_inputs(rng, n, m, epsilon, 0.9)
@@ -480,6 +440,10 @@ def judge_batchnorm_backward(student, reference):
     test = SUITE.tests["test_batchnorm_backward"]
     if isinstance(student, dict) and "missing" in student:
         return generic_verdict(test, ("raised", "", student["missing"].text))
+    stub = student[0]["stub"]
+    if isinstance(stub, Raised) and stub.text.startswith("NotImplementedError"):
+        return generic_verdict(test, ("raised", "", stub.text))
+    student, reference = student[1:], reference[1:]
     for case, expected in zip(student, reference):
         if difference(case["Z_tilde"], expected["Z_tilde"]):
             return test.fail("forward_not_passing")

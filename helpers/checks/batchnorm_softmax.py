@@ -137,7 +137,8 @@ def cost_scale_problem(value, expected, m, C, function_name="compute_softmax_cos
                        "classes on axis 0 and the m examples on axis 1.")
     if np.isclose(ratio, -1.0, rtol=1e-6):
         return Problem("wrong_sign", f"{function_name} returned {value:.4g}; expected "
-                       f"{expected:.4g}: the cost is minus the mean log-probability.")
+                       f"{expected:.4g}: the wrong sign. The cost is minus the mean "
+                       "log-probability of the true class.")
     return Problem("values", f"{function_name} returned {value:.4g}; expected {expected:.4g}.")
 
 
@@ -410,15 +411,19 @@ def bn_backward_problem(Z, gradients, numerical, function_name="batchnorm_backwa
     if relative_difference(dZ, dZ_num / m) < GRADIENT_TOLERANCE:
         return Problem("dZ_divided_by_m", f"{function_name}: dZ is m times too small; dZ is "
                        "per example (no 1/m), like dZ_tilde.")
-    scale = np.abs(dZ).sum(axis=1)
-    sums_to_zero = np.all(np.abs(dZ.sum(axis=1)) <= 1e-8 * scale + 1e-12)
+    # A forgotten path leaves a telltale error: constant along each row (the mean's path) or
+    # proportional to z - mu in each row (the variance's path).
+    error = dZ - dZ_num
+    size = np.linalg.norm(error)
     centered = Z - Z.mean(axis=1, keepdims=True)
-    orthogonal = np.all(np.abs(np.sum(dZ * centered, axis=1)) <=
-                        1e-8 * scale * np.abs(centered).max(axis=1) + 1e-12)
-    if sums_to_zero and not orthogonal:
+    along = np.sum(error * centered, axis=1, keepdims=True) / np.sum(centered ** 2, axis=1,
+                                                                      keepdims=True)
+    row_constant = np.linalg.norm(error - error.mean(axis=1, keepdims=True)) < 1e-4 * size
+    along_centered = np.linalg.norm(error - along * centered) < 1e-4 * size
+    if along_centered and not row_constant:
         return Problem("missing_variance_term", f"{function_name}: dZ misses the path through "
                        "the variance: subtract Z_norm * mean(dZ_norm * Z_norm) too.")
-    if orthogonal and not sums_to_zero:
+    if row_constant and not along_centered:
         return Problem("missing_mean_term", f"{function_name}: dZ misses the path through the "
                        "mean: subtract mean(dZ_norm) too, so each row of dZ sums to 0.")
     return Problem("dZ_values", f"{function_name}: dZ disagrees with the numerical gradient "

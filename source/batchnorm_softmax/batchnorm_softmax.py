@@ -125,7 +125,8 @@ hidden_test("batchnorm_softmax", "test_softmax", globals())
 z = np.array([[5.0], [2.0], [-1.0], [3.0]])
 hardmax = (z == z.max(axis=0)).astype(float)
 for label, values in (("logits", z), ("hardmax", hardmax), ("softmax", softmax(z)),
-                      ("softmax of 10 z", softmax(10 * z)), ("softmax of z + 1000", softmax(z + 1000))):
+                      ("softmax of 10 z", softmax(10 * z)),
+                      ("softmax of z + 1000", softmax(z + 1000))):
     print(f"{label:>20}: {np.round(values.ravel(), 4)}")
 
 # %% [markdown]
@@ -222,7 +223,7 @@ Y2 = one_hot(labels2, 2)
 alpha, steps = 0.5, 200
 W, b = np.zeros((2, 2)), np.zeros((2, 1))  # softmax regression
 w, b_logistic = np.zeros((1, 2)), np.zeros((1, 1))  # logistic regression
-for _ in range(steps):
+for _ in range(steps):  # linear_backward returns (dA_prev, dW, db): keep dW and db
     dW, db = linear_backward(softmax_backward(softmax(W @ X2 + b), Y2), (X2, W))[1:]
     W, b = W - alpha * dW, b - alpha * db
     dw, dbl = linear_backward(sigmoid_cross_entropy_backward(sigmoid(w @ X2 + b_logistic), labels2),
@@ -365,8 +366,8 @@ print("row standard deviations of Z_tilde:", np.round(Z_tilde.std(axis=1), 4))
 #        - Z_{\text{norm}} \; \overline{dZ_{\text{norm}} \, Z_{\text{norm}}}\Big).$$
 #
 # The second term comes through $\mu$, the third through $\sigma^2$. A sanity check: each row
-# of $dZ$ sums to 0 (shifting a whole row of $Z$ changes nothing) and is orthogonal to
-# $Z_{\text{norm}}$ (scaling a row changes nothing either).
+# of $dZ$ sums to 0, because adding the same number to a whole row of $Z$ changes nothing after
+# the mean is subtracted.
 #
 # **Implement** `batchnorm_backward` (about 6 lines), reading what you stored in `cache`.
 
@@ -496,7 +497,7 @@ for name, (parameters, bn_states, history) in runs.items():
                  "train accuracy": evaluate(parameters, bn_states, train_X, train_labels,
                                             train_Y)[0],
                  "test accuracy": test_accuracy})
-ResultsTable(rows, name="batchnorm_vs_plain")
+ResultsTable(rows, name="batchnorm_vs_plain", percent=("train accuracy", "test accuracy"))
 
 # %% [markdown]
 # At the same learning rate the batch-normalized net is far ahead after a few epochs (see the
@@ -589,7 +590,8 @@ for size, value in zip(sizes, spread):
     print(f"batch size {size:>3}: spread of z_norm {value:.3f}")
 
 # %% [markdown]
-# The spread halves each time the batch grows four times, like $1/\sqrt{m}$. This noise
+# The spread shrinks like $1/\sqrt{m}$ (it halves when the batch grows four times), and
+# faster still at 512, where a batch holds two thirds of the whole training set. This noise
 # regularizes a little, but only a little and less with bigger batches: batch norm is a tool
 # for faster training, not a replacement for L2 or dropout.
 #
@@ -756,7 +758,7 @@ ResultsTable([{"search": name, "trials": len(trials),
                "its beta": best_trial(trials)["beta"],
                "best dev cost": best_trial(trials)["dev cost"],
                "its dev accuracy": best_trial(trials)["dev accuracy"]}
-              for name, trials in searches.items()], name="search")
+              for name, trials in searches.items()], name="search", percent=("its dev accuracy",))
 
 # %% [markdown]
 # The grid spent its 9 runs on 3 learning rates, each tried with 3 values of $\beta$; the
