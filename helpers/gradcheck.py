@@ -103,7 +103,12 @@ def relative_differences(grad, gradapprox, layout):
 def report_check(difference, backward_ok):
     """Print the verdict of a gradient check. ``backward_ok`` is the caller's own decision
     (difference below the threshold); this only words it."""
-    difference = float(np.squeeze(difference))
+    value = np.asarray(difference)
+    if value.size != 1:
+        print(f"\u2718 The difference should be one number, the ratio of two norms; got an "
+              f"array of shape {value.shape}.")
+        return
+    difference = float(value.reshape(-1)[0])
     if backward_ok:
         print(f"\u2714 The backward propagation agrees with the numerical gradient: "
               f"difference = {difference:.2e} (below {THRESHOLD:g}).")

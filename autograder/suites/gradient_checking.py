@@ -500,7 +500,7 @@ CHECK_N_MUTANTS = {
         "minus": "theta_minus = np.copy(theta)\ntheta_minus[i] -= 1e-7",
         "approx": "gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * 1e-7)"}),
     "no_norms": _check_n(replace={"difference": (
-        "difference = np.abs(grad - gradapprox) / (np.abs(grad) + np.abs(gradapprox))")}),
+        "difference = np.sum(grad - gradapprox) / np.sum(grad + gradapprox)")}),
     "denominator_missing_term": _check_n(replace={"difference": (
         "difference = np.linalg.norm(grad - gradapprox) / np.linalg.norm(grad)")}),
     "threshold_reversed": _check_n(replace={"verdict": "backward_ok = difference > THRESHOLD"}),
