@@ -60,8 +60,30 @@ def make_spirals():
     return dict(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
 
 
+def two_moons(m, rng, noise=0.2):
+    """Two interleaving half-moons: label 0 on the upper arc (cos a, sin a), label 1 on the
+    lower arc (1 - cos a, 0.5 - sin a), with a uniform in [0, pi] and Gaussian noise of standard
+    deviation ``noise`` added to both coordinates. Labels alternate so the classes are
+    balanced. Returns X (2, m) and Y (1, m)."""
+    labels = np.arange(m) % 2
+    angles = rng.uniform(0.0, np.pi, size=m)
+    X = np.stack([np.where(labels == 0, np.cos(angles), 1.0 - np.cos(angles)),
+                  np.where(labels == 0, np.sin(angles), 0.5 - np.sin(angles))])
+    X += rng.normal(0.0, noise, size=X.shape)
+    order = rng.permutation(m)
+    return X[:, order], labels[order].reshape(1, m).astype(np.int64)
+
+
+def make_moons():
+    rng = np.random.default_rng(2017)
+    X_train, Y_train = two_moons(300, rng)
+    X_test, Y_test = two_moons(100, rng)
+    return dict(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
+
+
 DATASETS = {
     "circles": make_circles,
+    "moons": make_moons,
     "spirals": make_spirals,
 }
 

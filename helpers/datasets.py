@@ -78,6 +78,12 @@ def load_circles(directory=None):
     return load_dataset("circles", directory)
 
 
+def load_moons(directory=None):
+    """Two interleaving noisy half-moons (Assignment 4): 300 training and 100 test examples,
+    X (2, m), Y (1, m) with label 1 on the lower moon."""
+    return load_dataset("moons", directory)
+
+
 def load_spirals(directory=None):
     """Three interleaved spiral arms, one class per arm (Assignment 5): 1024 training and 300
     test examples, X (2, m), Y (1, m) with labels 0, 1, 2."""
