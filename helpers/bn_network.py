@@ -142,7 +142,8 @@ def one_hot(Y, C):
 def predict_classes(X, parameters, bn_states=None, *, softmax, batchnorm_forward=None,
                     mode="test"):
     """The most probable class of every example: an int array (1, m). X: (n_x, m). Batch norm
-    uses the running averages (``mode="test"``) unless told otherwise."""
+    uses the running averages (``mode="test"``) unless told otherwise; ``mode="train"`` uses
+    the batch's statistics and updates the running averages in ``bn_states``."""
     AL, _ = softmax_model_forward(X, parameters, bn_states, mode, softmax=softmax,
                                   batchnorm_forward=batchnorm_forward)
     return AL.argmax(axis=0).reshape(1, -1)

@@ -260,3 +260,56 @@ def test_executed_notebook_shows_batchnorm_and_random_search_winning(executed):
     assert grid["distinct learning rates"] < random["distinct learning rates"]
     # The random search finds a learning rate at least as good as the grid's.
     assert random["best dev cost"] <= grid["best dev cost"]
+
+
+# ------------------------------------------------------------------ the given network code
+
+@pytest.mark.parametrize("batch_norm", [True, False])
+def test_network_gradients_match_numerical_ones(batch_norm):
+    from helpers.bn_network import (initialize_bn_states, initialize_softmax_net, one_hot,
+                                    softmax_model_backward, softmax_model_forward)
+    ns = namespace_with(ASSIGNMENT)
+    layers_dims = [2, 4, 3, 3]
+    rng = np.random.default_rng(4)
+    X, Y = rng.normal(size=(2, 6)), one_hot(rng.integers(0, 3, size=(1, 6)), 3)
+    parameters = initialize_softmax_net(layers_dims, batch_norm=batch_norm,
+                                        weight_scale=np.sqrt(2), seed=1)
+    if batch_norm:  # move gamma and beta away from 1 and 0
+        parameters["gamma1"] += rng.normal(0, 0.3, size=(4, 1))
+        parameters["beta2"] += rng.normal(0, 0.3, size=(3, 1))
+    bn_states = initialize_bn_states(layers_dims)
+    functions = dict(softmax=ns["softmax"], batchnorm_forward=ns["batchnorm_forward"])
+
+    def cost():
+        AL, _ = softmax_model_forward(X, parameters, bn_states, "train", **functions)
+        return ns["compute_softmax_cost"](AL, Y)
+
+    AL, caches = softmax_model_forward(X, parameters, bn_states, "train", **functions)
+    grads = softmax_model_backward(AL, Y, caches, softmax_backward=ns["softmax_backward"],
+                                   batchnorm_backward=ns["batchnorm_backward"])
+    assert set(grads) == {"d" + key for key in parameters}
+    for key, value in parameters.items():
+        numerical = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            original = value[index]
+            value[index] = original + 1e-6
+            plus = cost()
+            value[index] = original - 1e-6
+            minus = cost()
+            value[index] = original
+            numerical[index] = (plus - minus) / 2e-6
+        assert checks.relative_difference(grads["d" + key], numerical) < 1e-6, key
+
+
+def test_spirals_and_one_hot():
+    from helpers.bn_network import one_hot
+    from helpers.datasets import load_spirals
+    X, Y, X_test, Y_test = load_spirals()
+    assert X.shape == (2, 1024) and Y.shape == (1, 1024) and X_test.shape == (2, 300)
+    assert sorted(np.unique(Y)) == [0, 1, 2]
+    assert np.bincount(Y[0]).min() >= 340  # balanced classes
+    encoded = one_hot(Y[:, :5], 3)
+    assert encoded.shape == (3, 5)
+    assert np.array_equal(encoded.argmax(axis=0), Y[0, :5]) and np.all(encoded.sum(axis=0) == 1)
+    with pytest.raises(ValueError, match="labels must lie in 0..2"):
+        one_hot(np.array([[0, 3]]), 3)
