@@ -550,9 +550,9 @@ for setting, values in (("learning rate", learning_rates), ("weight scale", weig
 # %% [markdown]
 # Without batch norm only a narrow band of learning rates and weight scales trains in 30
 # epochs: too small and the signal (and its gradient) fades through the layers, too large and
-# it explodes. With batch norm the curve is flat: scaling $W^{[l]}$ by $s$ scales $z$ and its
-# batch standard deviation alike, so $z_{\text{norm}}$ does not change at all, and a much wider
-# range of learning rates works.
+# it explodes. With batch norm the weight-scale curve is flat: scaling $W^{[l]}$ by $s$ scales
+# $z$ and its batch standard deviation alike, so $z_{\text{norm}}$ does not change at all. And a
+# much wider range of learning rates works.
 #
 # ## 7. A slight regularizing effect
 #
