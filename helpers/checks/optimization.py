@@ -225,8 +225,8 @@ def _compare(name, found, expected, variants, what):
         if _close(found, value):
             fail(f"{name}: {what} is {np.round(found, 6).tolist()}; expected "
                  f"{np.round(expected, 6).tolist()}. It looks like {description}.")
-    fail(f"{name}: {what} is {np.round(np.asarray(found, dtype=float), 6).tolist() if isinstance(found, np.ndarray) else found}; "
-         f"expected {np.round(expected, 6).tolist()}.")
+    shown = np.round(found, 6).tolist() if isinstance(found, np.ndarray) else repr(found)
+    fail(f"{name}: {what} is {shown}; expected {np.round(expected, 6).tolist()}.")
 
 
 def _expect_keys(name, found, keys, what):
@@ -434,35 +434,43 @@ def check_update_parameters_with_adam(function):
 
 # ------------------------------------------------------------------ learning-rate decay
 
-def _compare_rates(name, found, expected, variants, call_text):
+def _compare_rates(name, calls, found, expected, variants):
+    """fail() at the first call whose result differs from ``expected``, naming the variant
+    (description -> the value of every call) that matches all the results, if one does."""
     __tracebackhide__ = True
-    if isinstance(found, np.ndarray) and found.size == 1:
-        found = found.item()
-    if not isinstance(found, (int, float, np.number)) or isinstance(found, bool):
-        fail(f"{name}{call_text} returned a {type(found).__name__}; expected a number.")
-    if np.isclose(found, expected, rtol=1e-9, atol=1e-12):
+    values = []
+    for text, value in zip(calls, found):
+        if isinstance(value, np.ndarray) and value.size == 1:
+            value = value.item()
+        if not isinstance(value, (int, float, np.number)) or isinstance(value, bool):
+            fail(f"{name}{text} returned a {type(value).__name__}; expected a number.")
+        values.append(float(value))
+    wrong = [index for index, (value, want) in enumerate(zip(values, expected))
+             if not np.isclose(value, want, rtol=1e-9, atol=1e-12)]
+    if not wrong:
         return
-    for description, value in variants.items():
-        if np.isclose(found, value, rtol=1e-9, atol=1e-12):
-            fail(f"{name}{call_text} = {found:.6g}; expected {expected:.6g}. It looks like "
-                 f"{description}.")
-    fail(f"{name}{call_text} = {found:.6g}; expected {expected:.6g}.")
+    first = wrong[0]
+    message = f"{name}{calls[first]} = {values[first]:.6g}; expected {expected[first]:.6g}."
+    for description, predicted in variants.items():
+        if np.allclose(values, predicted, rtol=1e-9, atol=1e-12):
+            fail(f"{message} It looks like {description}.")
+    fail(message)
 
 
 def check_update_lr(function):
     """Visible check: learning_rate0 / (1 + decay_rate * epoch_num) on cases worked out by hand."""
     __tracebackhide__ = True
     name = function.__name__
-    for (rate0, epoch, decay), expected in (((0.5, 3, 1.0), 0.125), ((0.3, 10, 0.5), 0.05),
-                                            ((0.2, 0, 2.0), 0.2)):
-        found = call(function, rate0, epoch, decay)
-        _compare_rates(name, found, expected, {
-            "an exponential decay learning_rate0 * decay_rate^epoch_num; this schedule divides "
-            "by (1 + decay_rate * epoch_num)": rate0 * decay ** epoch,
-            "decay_rate is missing": rate0 / (1 + epoch),
-            "the brackets are misplaced: divide learning_rate0 by the whole "
-            "(1 + decay_rate * epoch_num)": rate0 / 1 + decay * epoch,
-        }, f"({rate0}, {epoch}, {decay})")
+    cases = (((0.5, 3, 1.0), 0.125), ((0.3, 10, 0.5), 0.05), ((0.2, 0, 2.0), 0.2))
+    found = [call(function, *arguments) for arguments, _ in cases]
+    args = [arguments for arguments, _ in cases]
+    _compare_rates(name, [str(a) for a in args], found, [want for _, want in cases], {
+        "an exponential decay learning_rate0 * decay_rate^epoch_num; this schedule divides "
+        "by (1 + decay_rate * epoch_num)": [r * d ** e for r, e, d in args],
+        "decay_rate is missing": [r / (1 + e) for r, e, d in args],
+        "the brackets are misplaced: divide learning_rate0 by the whole "
+        "(1 + decay_rate * epoch_num)": [r / 1 + d * e for r, e, d in args],
+    })
     passed(name)
 
 
@@ -471,22 +479,25 @@ def check_schedule_lr_decay(function):
     cases worked out by hand, including epochs that are not multiples of the interval."""
     __tracebackhide__ = True
     name = function.__name__
-    cases = (((0.5, 999, 1.0), {}, 0.5), ((0.5, 1000, 1.0), {}, 0.25),
-             ((0.5, 2500, 1.0), {}, 0.5 / 3), ((0.3, 17, 0.5), {"time_interval": 5}, 0.12),
-             ((0.3, 18, 0.5), {"time_interval": 5}, 0.12))
-    for (rate0, epoch, decay), keywords, expected in cases:
-        interval = keywords.get("time_interval", 1000)
-        found = call(function, rate0, epoch, decay, **keywords)
-        text = f"({rate0}, {epoch}, {decay}{', time_interval=%d' % interval if keywords else ''})"
-        _compare_rates(name, found, expected, {
-            "epoch_num / time_interval is not rounded down (use np.floor or //)":
-                rate0 / (1 + decay * epoch / interval),
-            "epoch_num / time_interval is rounded to the nearest integer; round it down":
-                rate0 / (1 + decay * np.round(epoch / interval)),
-            "epoch_num / time_interval is rounded up; round it down":
-                rate0 / (1 + decay * np.ceil(epoch / interval)),
-            "the rate is divided again at every interval (compounding from the current rate); "
-            "always start from learning_rate0":
-                rate0 / (1 + decay) ** np.floor(epoch / interval),
-        }, text)
+    cases = (((0.5, 999, 1.0), None, 0.5), ((0.5, 1000, 1.0), None, 0.25),
+             ((0.5, 2500, 1.0), None, 0.5 / 3), ((0.3, 17, 0.5), 5, 0.12),
+             ((0.3, 18, 0.5), 5, 0.12), ((0.4, 23, 1.0), 10, 0.4 / 3))
+    found, calls, args = [], [], []
+    for arguments, interval, _ in cases:
+        keywords = {} if interval is None else {"time_interval": interval}
+        found.append(call(function, *arguments, **keywords))
+        calls.append(f"({', '.join(map(str, arguments))}"
+                     f"{'' if interval is None else f', time_interval={interval}'})")
+        args.append((*arguments, interval or 1000))
+    _compare_rates(name, calls, found, [want for *_, want in cases], {
+        "epoch_num / time_interval is not rounded down (use np.floor or //)":
+            [r / (1 + d * e / T) for r, e, d, T in args],
+        "epoch_num / time_interval is rounded to the nearest integer; round it down":
+            [r / (1 + d * np.round(e / T)) for r, e, d, T in args],
+        "epoch_num / time_interval is rounded up; round it down":
+            [r / (1 + d * np.ceil(e / T)) for r, e, d, T in args],
+        "the rate is divided again at every interval (compounding from the current rate); "
+        "always start from learning_rate0":
+            [r / (1 + d) ** np.floor(e / T) for r, e, d, T in args],
+    })
     passed(name)

@@ -219,8 +219,10 @@ flavour_runs = {name: train_gd(size, 20, 0.05, name) for name, size in flavours.
 figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4), constrained_layout=True)
 for index, (name, (_, history, step_costs, seconds)) in enumerate(flavour_runs.items()):
     steps_per_epoch = len(step_costs) / len(history.costs)
-    left.plot(np.arange(len(step_costs)) / steps_per_epoch, step_costs, lw=0.7,
-              color=colour_for(index), alpha=0.8, label=name)
+    noisy = len(step_costs) > 20 * 5  # draw the one-example curve underneath the others
+    left.plot(np.arange(len(step_costs)) / steps_per_epoch, step_costs, lw=0.6 if noisy else 1.8,
+              color=colour_for(index), alpha=0.6 if noisy else 1.0, zorder=1 if noisy else 2,
+              label=name)
     right.plot(history.iterations, history.costs, marker="o", ms=3, color=colour_for(index),
                label=name)
     print(f"{name:22s} {len(step_costs) // 20:4d} steps per epoch, "
@@ -408,8 +410,8 @@ def ravine_path(update, num_steps=30, start=(-8.0, 1.5)):
 
 def plot_ravine(paths, title):
     """Contours of the ravine and the ``paths`` (label -> (steps + 1, 2) points) on them."""
-    w, b = np.meshgrid(np.linspace(-9, 2.5, 200), np.linspace(-2, 2, 200))
-    ax = plt.subplots(figsize=(7, 3.6))[1]
+    w, b = np.meshgrid(np.linspace(-9, 4, 200), np.linspace(-2, 2, 200))
+    ax = plt.subplots(figsize=(8, 3.6))[1]
     ax.contour(w, b, 0.5 * (0.3 * w ** 2 + 10 * b ** 2), levels=15, colors="lightgrey",
                linewidths=0.8)
     for index, (label, path) in enumerate(paths.items()):
@@ -417,7 +419,7 @@ def plot_ravine(paths, title):
                 label=f"{label}: ends {np.hypot(*path[-1]):.2f} from the minimum")
     ax.plot(0, 0, "k*", ms=10)
     ax.set(xlabel="w (shallow)", ylabel="b (steep)", title=title)
-    ax.legend(fontsize="small", loc="lower right")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
@@ -439,7 +441,8 @@ plot_ravine(ravine_paths, "30 steps on a ravine");
 # Gradient descent bounces from one wall to the other and crawls along the floor. Momentum's
 # velocity averages the bounces (gradients of alternating sign) away and keeps the push along
 # the ravine (gradients of constant sign), so it survives a learning rate that would make
-# gradient descent diverge, and gets much further.
+# gradient descent diverge. Like a ball rolling into a bowl, it swings past the minimum and
+# back, but it ends much closer.
 #
 # **What to remember:** momentum is gradient descent on the exponentially weighted average of
 # the gradients: $v := \beta v + (1-\beta)\,dW$, then $W := W - \alpha v$.
@@ -821,9 +824,9 @@ hidden_test("optimization", "test_schedule_lr_decay", globals())
 # %% [markdown]
 # **Experiment.** Decay lets us start much higher: $\alpha_0 = 0.1$, 140 times the rate of
 # section 7, with decay_rate 1. First look at the schedules themselves, next to three other
-# common ones: exponential $0.95^{e}\,\alpha_0$, $k/\sqrt{e}$ (here $\alpha_0/\sqrt{1 + e}$) and
-# a discrete staircase (halve every 1,000 epochs). Predict: after how many epochs is
-# `update_lr` below the 0.0007 of section 7?
+# common ones: exponential $0.95^{e}\,\alpha_0$ (made for tens of epochs, not thousands),
+# $k/\sqrt{e}$ (here $\alpha_0/\sqrt{1 + e}$) and a discrete staircase (halve every 1,000
+# epochs). Predict: after how many epochs is `update_lr` below the 0.0007 of section 7?
 
 # %% role="experiment"
 learning_rate0, decay_rate = 0.1, 1.0
@@ -840,7 +843,8 @@ ax = plt.subplots(figsize=(7, 4))[1]
 for index, (label, rates) in enumerate(schedules.items()):
     ax.plot(epochs, rates, label=label, color=colour_for(index))
 ax.axhline(0.0007, color="k", ls=":", label="α = 0.0007 (section 7)")
-ax.set(yscale="log", xlabel="epoch", ylabel="learning rate", title="Learning-rate schedules")
+ax.set(yscale="log", ylim=(1e-6, 0.3), xlabel="epoch", ylabel="learning rate",
+       title="Learning-rate schedules")
 ax.legend(fontsize="small");
 below = int(np.argmax(np.array(schedules["update_lr"]) < 0.0007))
 print(f"update_lr falls below 0.0007 at epoch {below}; at epoch 4999 it is "
@@ -869,8 +873,8 @@ show_runs(["gd + update_lr", "gd + schedule_lr_decay", "momentum + schedule_lr_d
 # %% [markdown]
 # `update_lr` divides the rate by $1 + e$: after a few dozen epochs it is smaller than the
 # 0.0007 that was already too small in section 7, and the sum of all its rates, a measure of how
-# far gradient descent can travel, grows only like $\log e$. Training stalls early, with a cost
-# that stops moving long before the end. `schedule_lr_decay` keeps a large rate for 1,000 epochs
+# far gradient descent can travel, grows only like $\log e$. Training stalls early: after the
+# first few hundred epochs the cost only crawls. `schedule_lr_decay` keeps a large rate for 1,000 epochs
 # at a time and only divides it by 2, 3, 4, 5: gradient descent and momentum now reach a
 # boundary as good as Adam's, and the lower rate near the end lets them settle.
 #
@@ -888,7 +892,7 @@ results = ResultsTable([
      "test accuracy": accuracy(test_X, test_Y, parameters),
      "final cost": history.final_cost}
     for name, (parameters, history, rates) in runs.items()
-], name="optimization")
+], name="optimization", percent=["train accuracy", "test accuracy"])
 results
 
 # %% [markdown]
