@@ -142,5 +142,5 @@ def plot_relative_differences(differences, ax=None, title="Relative difference p
     ax.set_xticks(np.arange(len(keys)), keys)
     ax.set(yscale="log", ylim=(1e-12, 10), xlabel="parameter",
            ylabel="relative difference", title=title)
-    ax.legend(fontsize="small", loc="upper left")
+    ax.legend(fontsize="small", loc="upper right")
     return ax

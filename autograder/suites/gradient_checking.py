@@ -190,7 +190,8 @@ def judge_gradient_check(student, reference):
         if isinstance(case["difference"], Raised):
             return _raised_verdict(test, case["difference"])
     bugs = [i for i, case in enumerate(expected) if case["number"] > THRESHOLD]
-    if all(cases[i]["number"] is not None and cases[i]["number"] < 1e-10 for i in bugs):
+    if all(cases[i]["number"] is not None and 0 <= cases[i]["number"] < 1e-10
+           for i in bugs):
         return test.fail("grad_is_gradapprox")
     for case in cases:
         if len(case["offsets"]) == 0:
@@ -397,7 +398,8 @@ def judge_gradient_check_n(student, reference):
         if "number" not in case:
             return test.fail("type")
     bugs = [i for i, case in enumerate(expected) if case["number"] > THRESHOLD]
-    if all(cases[i]["number"] is not None and cases[i]["number"] < 1e-10 for i in bugs):
+    if all(cases[i]["number"] is not None and 0 <= cases[i]["number"] < 1e-10
+           for i in bugs):
         return test.fail("grad_is_gradapprox")
     for case, ref in zip(cases, expected):
         if case["gradapprox"] is None:
