@@ -44,7 +44,7 @@ def house_prices(m, seed, rooms_scale=1.0):
     3 * rooms_scale). y is a noisy linear function of both. Returns X (2, m), y (1, m)."""
     rng = np.random.default_rng(seed)
     area = rng.uniform(0.5, 1.5, size=m)
-    rooms = np.clip(np.round(2 * area + rng.normal(1.0, 0.7, size=m)), 1, 6)
+    rooms = np.clip(np.round(0.8 * area + rng.normal(2.4, 1.0, size=m)), 1, 6)
     price = 2.0 * area + 0.3 * rooms + rng.normal(0.0, 0.1, size=m)
     return np.stack([area, rooms * rooms_scale]), price.reshape(1, m)
 

@@ -51,7 +51,7 @@ def saddle():
         name="saddle point",
         cost=lambda x, y: x ** 2 / 2 + y ** 4 / 4 - y ** 2 / 2,
         gradient=lambda p: np.array([p[0], p[1] ** 3 - p[1]]),
-        start=(-2.2, 0.01), bounds=(-2.5, 2.5, -1.6, 1.6),
+        start=(-2.2, 0.001), bounds=(-2.5, 2.5, -1.6, 1.6),
         levels=tuple(np.linspace(-0.24, 3.0, 16)), minimum=(0.0, 1.0))
 
 
