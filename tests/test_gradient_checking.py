@@ -183,6 +183,8 @@ def _with_mutant(grade_id, name):
     ("no_norms", r"np\.linalg\.norm"),
     ("denominator_missing_term", "needs both norms"),
     ("threshold_reversed", "right when the difference is large"),
+    ("wrong_threshold", "wrong test"),
+    ("epsilon_ignored", "other than the `epsilon` argument"),
 ])
 def test_visible_1d_check_names_the_mistake(name, message):
     with pytest.raises(CheckFailed, match=message):
@@ -202,6 +204,7 @@ def test_visible_1d_check_names_the_mistake(name, message):
     ("denominator_missing_term", "needs both norms"),
     ("threshold_reversed", "right when the difference is large"),
     ("wrong_threshold", "wrong test"),
+    ("epsilon_ignored", "other than the `epsilon` argument"),
 ])
 def test_visible_nd_check_names_the_mistake(name, message):
     with pytest.raises(CheckFailed, match=message):
@@ -213,6 +216,7 @@ def test_visible_nd_check_names_the_mistake(name, message):
     ("db1_times_4", "db1 is 4 times"),
     ("wrong_shape", r"db1 has shape \(5,\)"),
     ("wrong_gradient", "dW1 disagrees"),
+    ("bugs_not_fixed", "db1 is 4 times .* dW2 is 2 times"),
 ])
 def test_visible_backprop_check_names_the_array(name, message):
     namespace = namespace_with(ASSIGNMENT)

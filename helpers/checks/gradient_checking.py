@@ -391,6 +391,10 @@ def check_gradient_check(function):
             0.5 if linear is not None and linear > 0.1 else 1.0, name)
     if problem:
         fail(problem.message)
+    other_step = _run_1d(function, x, theta, 1e-5, _J_cubic, _dJ_cubic)
+    problem = evaluation_problem(other_step[1], 1, name)
+    if problem:
+        fail(problem.message)
     problem = scaling_from_difference(difference, name)
     if problem:
         fail(problem.message)
@@ -400,7 +404,9 @@ def check_gradient_check(function):
     problem = magnitude_problem(difference, None, name)
     if problem:
         fail(problem.message)
-    problem = verdict_problem((verdict, wrong[3]), (True, False), name)
+    # a backward pass off by 0.01%: between the threshold and the bug level, still wrong
+    subtle = _run_1d(function, x, theta, 1e-7, _J_cubic, lambda x, t: (1 + 1e-4) * _dJ_cubic(x, t))
+    problem = verdict_problem((verdict, wrong[3], subtle[3]), (True, False, False), name)
     if problem:
         fail(problem.message)
     passed(name)
@@ -419,10 +425,11 @@ def check_gradient_check_n(function):
                             ("wrong", {key: value * (3.0 if key == "db2" else 1.0)
                                        for key, value in grads.items()}),
                             ("subtle", {key: value * (1 + 1e-4) for key, value in grads.items()})):
-        forward = RecordingForward(net_cost, parameters, 1e-7)
+        forward = RecordingForward(net_cost, parameters, 1e-6)  # a non-default epsilon
         try:
             (difference, gradapprox), text = captured_call(
-                function, parameters, gradients, X, Y, print_msg=True, forward=forward)
+                function, parameters, gradients, X, Y, epsilon=1e-6, print_msg=True,
+                forward=forward)
         except NotImplementedError:
             fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` with "
                  "your code.")
@@ -474,10 +481,11 @@ def check_backward_propagation_n(function, forward):
             fail(f"{name} returned {type(gradients).__name__}; expected a dict of gradients. "
                  "Did you forget the `return`?")
         expected = net_gradients(X, Y, parameters)
-        for key in ("dW1", "db1", "dW2", "db2", "dW3", "db3"):
-            problem = gradient_problem(gradients.get(key), expected[key], key)
-            if problem:
-                fail(f"{name}: {problem.message}")
+        problems = [gradient_problem(gradients.get(key), expected[key], key)
+                    for key in ("dW1", "db1", "dW2", "db2", "dW3", "db3")]
+        problems = [problem.message for problem in problems if problem]
+        if problems:
+            fail(f"{name}: " + " ".join(problems))
     passed(name)
 
 
