@@ -81,8 +81,37 @@ def make_moons():
     return dict(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
 
 
+def kicking_team_wins(X):
+    """The noise-free label of a landing point X (2, m) on the football field: 1 where the
+    kicking team (goal at x1 = -1) wins the header, the region x1 < -0.15 + 0.9 x2^2 that
+    reaches further upfield along the wings (|x2| large); 0 where the opponents win it."""
+    return (X[0] < -0.15 + 0.9 * X[1] ** 2).astype(np.int64)
+
+
+def football_landings(m, rng, pockets=(), pocket_radius=0.08, flip_rate=0.05):
+    """``m`` points uniform on the field [-1, 1] x [-0.75, 0.75] with their noise-free labels,
+    then label noise: every label inside a pocket (a disc of ``pocket_radius`` around each
+    centre in ``pockets``) is flipped, and each other one with probability ``flip_rate``.
+    Returns X (2, m) and Y (1, m)."""
+    X = np.stack([rng.uniform(-1.0, 1.0, size=m), rng.uniform(-0.75, 0.75, size=m)])
+    noisy = rng.random(m) < flip_rate
+    for centre_x1, centre_x2 in pockets:
+        noisy |= np.hypot(X[0] - centre_x1, X[1] - centre_x2) < pocket_radius
+    Y = kicking_team_wins(X)
+    return X, np.where(noisy, 1 - Y, Y).reshape(1, m)
+
+
+def make_football():
+    rng = np.random.default_rng(7)
+    pockets = np.stack([rng.uniform(-0.9, 0.9, size=4), rng.uniform(-0.7, 0.7, size=4)]).T
+    X_train, Y_train = football_landings(200, rng, pockets, flip_rate=0.07)
+    X_test, Y_test = football_landings(200, rng, flip_rate=0.05)
+    return dict(X_train=X_train, Y_train=Y_train, X_test=X_test, Y_test=Y_test)
+
+
 DATASETS = {
     "circles": make_circles,
+    "football": make_football,
     "moons": make_moons,
     "spirals": make_spirals,
 }

@@ -78,6 +78,15 @@ def load_circles(directory=None):
     return load_dataset("circles", directory)
 
 
+def load_football(directory=None):
+    """Where a goalkeeper's kicks landed on a football field, and who won the header
+    (Assignment 2): 200 training and 200 test examples, X (2, m) with x1 along the field
+    (the kicking team's goal at x1 = -1) and x2 across it, Y (1, m) with label 1 where the
+    kicking team won the ball. Both sets carry label noise, the training set partly in small
+    clusters."""
+    return load_dataset("football", directory)
+
+
 def load_moons(directory=None):
     """Two interleaving noisy half-moons (Assignment 4): 300 training and 100 test examples,
     X (2, m), Y (1, m) with label 1 on the lower moon."""
