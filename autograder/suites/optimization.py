@@ -99,7 +99,23 @@ def _map(*dicts, function):
 
 
 def _ref(case, index):
+    """Item ``index`` of the reference's result for ``case``."""
     return case["out"][index] if isinstance(case["out"], (tuple, list)) else case["out"]
+
+
+def _wrong_average(state, beta, gradient_weight, power):
+    """case -> {key: beta * state + gradient_weight(beta) * grad ** power}, from the case's
+    inputs: the average a mistake computes (a missing 1 - beta, a gradient not squared)."""
+    def variant(case):
+        weight = gradient_weight(case[beta])
+        return _map(case[state], case["grads"],
+                    function=lambda old, grad: case[beta] * old + weight * grad ** power)
+    return variant
+
+
+def _plus_epsilon(index):
+    """case -> item ``index`` of the reference's result with epsilon added to every entry."""
+    return lambda case: _map(_ref(case, index), function=lambda value: value + case["epsilon"])
 
 
 STRUCTURE = (
@@ -531,11 +547,9 @@ def judge_rmsprop(student, reference):
     new_s = lambda case: _ref(case, 1)  # noqa: E731 (the reference's updated s)
     return judge_update(test, student, reference, ("parameters", "s"), {
         "s": {
-            "epsilon_in_s": lambda case: _map(new_s(case), function=lambda s: s + case["epsilon"]),
-            "no_one_minus_beta2": lambda case: _map(case["s"], case["grads"], function=lambda s, g:
-                                                    case["beta2"] * s + g ** 2),
-            "gradient_not_squared": lambda case: _map(case["s"], case["grads"], function=lambda s, g:
-                                                      case["beta2"] * s + (1 - case["beta2"]) * g),
+            "epsilon_in_s": _plus_epsilon(1),
+            "no_one_minus_beta2": _wrong_average("s", "beta2", lambda beta: 1.0, 2),
+            "gradient_not_squared": _wrong_average("s", "beta2", lambda beta: 1 - beta, 1),
         },
         "parameters": {
             "epsilon_in_sqrt": lambda case: _divided_step(
@@ -552,7 +566,8 @@ def judge_rmsprop(student, reference):
 
 
 def _rmsprop_body(s_line=None, step=None):
-    s_line = s_line or 's["d" + name] = beta2 * s["d" + name] + (1 - beta2) * grads["d" + name] ** 2'
+    s_line = s_line or ('s["d" + name] = beta2 * s["d" + name] + (1 - beta2) * '
+                        'grads["d" + name] ** 2')
     step = step or 'grads["d" + name] / (np.sqrt(s["d" + name]) + epsilon)'
     return ('for name in ("W" + str(l), "b" + str(l)):\n'
             f'    {s_line}\n'
@@ -632,14 +647,12 @@ def judge_adam(student, reference):
     verdict = judge_update(test, student, reference, ADAM_COMPONENTS, {
         "v": {
             "corrected_stored": lambda case: _ref(case, 3),
-            "no_one_minus_beta1": lambda case: _map(case["v"], case["grads"], function=lambda v, g:
-                                                    case["beta1"] * v + g),
+            "no_one_minus_beta1": _wrong_average("v", "beta1", lambda beta: 1.0, 1),
         },
         "s": {
             "corrected_stored": lambda case: _ref(case, 4),
-            "epsilon_in_s": lambda case: _map(_ref(case, 2), function=lambda s: s + case["epsilon"]),
-            "gradient_not_squared": lambda case: _map(case["s"], case["grads"], function=lambda s, g:
-                                                      case["beta2"] * s + (1 - case["beta2"]) * g),
+            "epsilon_in_s": _plus_epsilon(2),
+            "gradient_not_squared": _wrong_average("s", "beta2", lambda beta: 1 - beta, 1),
         },
         "v_corrected": {
             "bias_correction_power": lambda case: _map(_ref(case, 1), function=lambda v: v / (
@@ -653,7 +666,7 @@ def judge_adam(student, reference):
                 1 - case["beta2"]) ** case["t"]),
             "t_incremented": _corrected("s", "beta2", lambda t: t + 1),
             "t_from_zero": _corrected("s", "beta2", lambda t: t - 1),
-            "epsilon_in_s": lambda case: _map(_ref(case, 4), function=lambda s: s + case["epsilon"]),
+            "epsilon_in_s": _plus_epsilon(4),
             "not_corrected": lambda case: _ref(case, 2),
         },
         "parameters": {

@@ -118,8 +118,8 @@ def check_random_mini_batches(function):
         try:
             batches = call(function, X, Y, size, seed)
         except IndexError as error:
-            fail(f"{name} raised IndexError ({error}). Did you index the rows of X (X[permutation]) "
-                 "instead of its columns (X[:, permutation])?")
+            fail(f"{name} raised IndexError ({error}). Did you index the rows of X "
+                 "(X[permutation]) instead of its columns (X[:, permutation])?")
         if global_rng_fingerprint() != before:
             fail(f"{name} changed numpy's global random state (np.random.seed or "
                  "np.random.permutation); use np.random.default_rng(seed).permutation(m).")
@@ -251,7 +251,8 @@ def check_update_parameters_with_gd(function):
     _expect_keys(name, found, expected, "the returned parameters")
     for key in expected:
         _compare(name, found[key], expected[key], {
-            "the step goes uphill: subtract learning_rate * gradient": parameters[key] + 0.1 * grads["d" + key],
+            "the step goes uphill: subtract learning_rate * gradient":
+                parameters[key] + 0.1 * grads["d" + key],
             f"{key} was not updated": parameters[key],
             "the learning rate is missing": parameters[key] - grads["d" + key],
         }, key)
@@ -370,8 +371,8 @@ def check_update_parameters_with_adam(function):
     result = call(function, _copy(parameters), _copy(grads), _copy(v), _copy(s), t, lr, beta1,
                   beta2, epsilon)
     if not isinstance(result, tuple) or len(result) != 5:
-        fail(f"{name} should return (parameters, v, s, v_corrected, s_corrected); got "
-             f"{type(result).__name__}{'' if not isinstance(result, tuple) else f' of {len(result)} items'}.")
+        got = f"{len(result)} items" if isinstance(result, tuple) else type(result).__name__
+        fail(f"{name} should return (parameters, v, s, v_corrected, s_corrected); got {got}.")
     found, found_v, found_s, found_vc, found_sc = result
     for what, value, keys in (("v", found_v, expected_v), ("s", found_s, expected_s),
                               ("v_corrected", found_vc, expected_v), ("s_corrected", found_sc,

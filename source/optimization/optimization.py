@@ -34,7 +34,7 @@ from helpers.checks.optimization import (check_initialize_adam, check_initialize
                                          check_update_parameters_with_momentum,
                                          check_update_parameters_with_rmsprop)
 from helpers.datasets import load_moons
-from helpers.network import accuracy, compute_cost, predict
+from helpers.network import accuracy, compute_cost, model_backward, model_forward, predict
 
 train_X, train_Y, test_X, test_Y = load_moons()
 
@@ -194,22 +194,33 @@ hidden_test("optimization", "test_random_mini_batches", globals())
 # %% role="experiment"
 def train_gd(mini_batch_size, num_epochs, learning_rate, description):
     """Plain gradient descent with mini-batches; returns (parameters, History, the cost of the
-    mini-batch at every step, seconds per epoch)."""
+    mini-batch at every step)."""
     step_costs = []
 
     def cost_and_record(AL, Y):  # the loop computes each mini-batch's cost; keep them all
         step_costs.append(compute_cost(AL, Y))
         return step_costs[-1]
 
-    start = time.perf_counter()
     parameters, history = train_mini_batches(
         train_X, train_Y, initialize_parameters(layers_dims), num_epochs=num_epochs,
         batches=lambda epoch: random_mini_batches(train_X, train_Y, mini_batch_size, seed=epoch),
         step=lambda parameters, grads, t: update_parameters_with_gd(parameters, grads,
                                                                     learning_rate),
         cost=cost_and_record, description=description)
-    seconds_per_epoch = (time.perf_counter() - start) / num_epochs
-    return parameters, history, step_costs, seconds_per_epoch
+    return parameters, history, step_costs
+
+
+def seconds_per_epoch(mini_batch_size, num_epochs=5):
+    """The time one epoch of gradient descent takes: forward, backward and update for every
+    mini-batch (nothing else, so that the sizes compare fairly)."""
+    parameters = initialize_parameters(layers_dims)
+    start = time.perf_counter()
+    for epoch in range(num_epochs):
+        for X_batch, Y_batch in random_mini_batches(train_X, train_Y, mini_batch_size, epoch):
+            AL, caches = model_forward(X_batch, parameters)
+            parameters = update_parameters_with_gd(parameters, model_backward(AL, Y_batch, caches),
+                                                   0.05)
+    return (time.perf_counter() - start) / num_epochs
 
 
 m = train_X.shape[1]
@@ -217,7 +228,7 @@ flavours = {"batch (size 300)": m, "stochastic (size 1)": 1, "mini-batch (size 6
 flavour_runs = {name: train_gd(size, 20, 0.05, name) for name, size in flavours.items()}
 
 figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4), constrained_layout=True)
-for index, (name, (_, history, step_costs, seconds)) in enumerate(flavour_runs.items()):
+for index, (name, (_, history, step_costs)) in enumerate(flavour_runs.items()):
     steps_per_epoch = len(step_costs) / len(history.costs)
     noisy = len(step_costs) > 20 * 5  # draw the one-example curve underneath the others
     left.plot(np.arange(len(step_costs)) / steps_per_epoch, step_costs, lw=0.6 if noisy else 1.8,
@@ -226,7 +237,8 @@ for index, (name, (_, history, step_costs, seconds)) in enumerate(flavour_runs.i
     right.plot(history.iterations, history.costs, marker="o", ms=3, color=colour_for(index),
                label=name)
     print(f"{name:22s} {len(step_costs) // 20:4d} steps per epoch, "
-          f"{seconds * 1000:6.2f} ms per epoch, cost after 20 epochs {history.final_cost:.3f}")
+          f"{seconds_per_epoch(flavours[name]) * 1000:6.2f} ms per epoch, "
+          f"mean cost in the last epoch {history.final_cost:.3f}")
 left.set(yscale="log", xlabel="epoch", ylabel="cost of the step's mini-batch",
          title="Cost at every step (log scale)")
 right.set(xlabel="epoch", ylabel="mean cost over the epoch", title="Cost per epoch")
@@ -234,11 +246,14 @@ left.legend()
 right.legend();
 
 # %% [markdown]
-# One example at a time gives a wildly noisy cost (each step sees a different, single point),
-# and it is the slowest per epoch: it makes $m$ tiny matrix products instead of one big one.
-# The whole set gives a smooth curve but only one step per epoch. Mini-batches of 64 take a
-# few steps per epoch at almost the speed of the full batch, with a cost that is noisy only
-# because each mini-batch is a different sample of the data.
+# One example at a time gives a wildly noisy cost (each step sees a different, single point).
+# It makes the most progress per epoch, since it takes $m$ steps, but it is by far the slowest
+# per epoch: $m$ tiny matrix products instead of one big one, so vectorization is lost. The
+# whole set gives a smooth curve but only one step per epoch. Mini-batches of 64 sit in
+# between: a handful of vectorized steps per epoch, more progress than the full batch, and a
+# cost that is noisy only because each mini-batch is a different sample of the data. On
+# millions of examples, where one full-batch step takes minutes, this is what makes training
+# possible at all.
 #
 # **What to remember:** shuffle with **one** permutation for `X` and `Y`, keep the last smaller
 # mini-batch, and expect the mini-batch cost to be noisy: it is the cost of a different sample
@@ -732,8 +747,9 @@ def show_runs(names, title):
     figure, axes = plot_grid(len(names), ncols=4, size=(3.6, 3.2))
     for ax, name in zip(axes, names):
         parameters = runs[name][0]
+        train_accuracy = accuracy(train_X, train_Y, parameters)
         plot_decision_boundary(lambda points, p=parameters: predict(points, p), train_X,
-                               train_Y, ax=ax, title=f"{name}: {accuracy(train_X, train_Y, parameters):.1%}")
+                               train_Y, ax=ax, title=f"{name}: {train_accuracy:.1%}")
 
 
 runs = {}  # run name -> (trained parameters, History, learning rate of every epoch)
@@ -845,7 +861,7 @@ for index, (label, rates) in enumerate(schedules.items()):
 ax.axhline(0.0007, color="k", ls=":", label="α = 0.0007 (section 7)")
 ax.set(yscale="log", ylim=(1e-6, 0.3), xlabel="epoch", ylabel="learning rate",
        title="Learning-rate schedules")
-ax.legend(fontsize="small");
+ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0));
 below = int(np.argmax(np.array(schedules["update_lr"]) < 0.0007))
 print(f"update_lr falls below 0.0007 at epoch {below}; at epoch 4999 it is "
       f"{schedules['update_lr'][-1]:.2g}, while schedule_lr_decay is still "
@@ -871,12 +887,12 @@ show_runs(["gd + update_lr", "gd + schedule_lr_decay", "momentum + schedule_lr_d
           "with learning-rate decay")
 
 # %% [markdown]
-# `update_lr` divides the rate by $1 + e$: after a few dozen epochs it is smaller than the
-# 0.0007 that was already too small in section 7, and the sum of all its rates, a measure of how
-# far gradient descent can travel, grows only like $\log e$. Training stalls early: after the
-# first few hundred epochs the cost only crawls. `schedule_lr_decay` keeps a large rate for 1,000 epochs
-# at a time and only divides it by 2, 3, 4, 5: gradient descent and momentum now reach a
-# boundary as good as Adam's, and the lower rate near the end lets them settle.
+# `update_lr` divides the rate by $1 + e$: within the first few hundred epochs it is smaller
+# than the 0.0007 that was already too small in section 7, and the sum of all its rates (how
+# far gradient descent can travel) grows only like $\log e$. Training stalls early: after the
+# first few hundred epochs the cost only crawls. `schedule_lr_decay` keeps a large rate for
+# 1,000 epochs at a time and only divides it by 2, 3, 4, 5: gradient descent and momentum now
+# reach a boundary as good as Adam's, and the lower rate near the end lets them settle.
 #
 # ## 9. All the runs
 #
