@@ -8,10 +8,16 @@ Nothing here prints or plots.
 import numpy as np
 
 
+def wavy_boundary(x1):
+    """The height x2 = 0.5 cos(1.5 pi x1) of the true boundary of ``wavy_classes`` at x1 (any
+    shape). The curve is symmetric under x1 -> -x1."""
+    return 0.5 * np.cos(1.5 * np.pi * x1)
+
+
 def wavy_truth(X):
-    """The noise-free label of points X (2, m): 1 above the curve x2 = 0.5 cos(1.5 pi x1).
-    The curve is symmetric under x1 -> -x1. Returns an int array (1, m)."""
-    return (X[1] > 0.5 * np.cos(1.5 * np.pi * X[0])).astype(np.int64).reshape(1, -1)
+    """The noise-free label of points X (2, m): 1 above the curve ``wavy_boundary``.
+    Returns an int array (1, m)."""
+    return (X[1] > wavy_boundary(X[0])).astype(np.int64).reshape(1, -1)
 
 
 def wavy_classes(m, seed, flip=0.1):
