@@ -696,20 +696,23 @@ def make_step(optimizer, learning_rates, beta=0.9, beta1=0.9, beta2=0.999, epsil
     state = {}
 
     def step(parameters, grads, t):
-        learning_rate = learning_rates[(t - 1) // batches_per_epoch]  # this update's epoch
+        learning_rate = float(learning_rates[(t - 1) // batches_per_epoch])  # this epoch's
         if optimizer == "gd":
             return update_parameters_with_gd(parameters, grads, learning_rate)
+        if t == 1:  # the first update: zero state with the shapes of the parameters
+            if optimizer == "momentum":
+                state["v"] = initialize_velocity(parameters)
+            elif optimizer == "rmsprop":
+                state["s"] = initialize_rmsprop(parameters)
+            elif optimizer == "adam":
+                state["v"], state["s"] = initialize_adam(parameters)
         if optimizer == "momentum":
-            state.setdefault("v", initialize_velocity(parameters))
             parameters, state["v"] = update_parameters_with_momentum(
                 parameters, grads, state["v"], beta, learning_rate)
         elif optimizer == "rmsprop":
-            state.setdefault("s", initialize_rmsprop(parameters))
             parameters, state["s"] = update_parameters_with_rmsprop(
                 parameters, grads, state["s"], beta2, learning_rate, epsilon)
         elif optimizer == "adam":
-            if not state:
-                state["v"], state["s"] = initialize_adam(parameters)
             parameters, state["v"], state["s"], _, _ = update_parameters_with_adam(
                 parameters, grads, state["v"], state["s"], t, learning_rate, beta1, beta2,
                 epsilon)
