@@ -55,11 +55,31 @@ def _progress(total, quiet):
     return tqdm(total=total, desc="grading", unit="submission", disable=quiet, file=sys.stderr)
 
 
+def _previous_results(report_path, journal_path):
+    """student -> SubmissionResult from an earlier report and an interrupted run's journal."""
+    from autograder.grading import result_from_dict
+    previous = {}
+    if report_path.is_file():
+        for entry in json.loads(report_path.read_text(encoding="utf-8")).get("students", []):
+            previous[entry["student"]] = result_from_dict(entry)
+    if journal_path.is_file():
+        for line in journal_path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by the interruption
+            previous[entry["student"]] = result_from_dict(entry)
+    return previous
+
+
 def cmd_grade(args, root):
+    import threading
+
+    from autograder.course import source_notebook
     from autograder.gradebook import open_gradebook, record, sync_assignment
     from autograder.grading import grade_class, submissions_in
     from autograder.notebooks import read_notebook
-    from autograder.course import source_notebook
+    from autograder.sandbox import availability
 
     _known_assignment(args.assignment, root)
     submissions = Path(args.submissions) if args.submissions else root / "submitted"
@@ -69,38 +89,44 @@ def cmd_grade(args, root):
         raise SystemExit(f"course grade: {error}")
     limits = {"cell_seconds": args.cell_timeout, "total_seconds": args.total_timeout,
               "memory_mb": args.memory_mb, "output_chars": args.output_chars}
-    from autograder.sandbox import availability
     sandboxed, how = availability()
     if not sandboxed:
         print(f"WARNING: NO SANDBOX: {how}. Submissions run unconfined: they can read source/ "
               "(the reference solutions), other submissions and the gradebook, and write "
               "wherever this user can. Do not grade untrusted submissions like this.",
               file=sys.stderr)
+    path = _report_path(args, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    journal = path.with_name(path.name + ".partial")
+    previous = _previous_results(path, journal) if args.resume else {}
     gradebook = open_gradebook(args.gradebook, root)
-    sync_assignment(gradebook, args.assignment, read_notebook(source_notebook(args.assignment,
-                                                                              root)))
+    sync_assignment(gradebook, args.assignment,
+                    read_notebook(source_notebook(args.assignment, root)))
     bar = _progress(total, args.quiet)
+    lock = threading.Lock()
+    journal_file = open(journal, "a" if args.resume else "w", encoding="utf-8")
 
-    def on_result(result):  # called in worker threads; the gradebook write is serialised
+    def on_result(result):  # this process is the gradebook's only writer, one result at a time
         with lock:
             record(gradebook, result)
+            journal_file.write(json.dumps(result.to_dict()) + "\n")
+            journal_file.flush()
             bar.update(1)
 
-    import threading
-    lock = threading.Lock()
     try:
         results = grade_class(args.assignment, submissions, root, workers=args.workers,
-                              limits=limits, full=args.full, on_result=on_result)
+                              limits=limits, full=args.full, on_result=on_result,
+                              scheduler=args.scheduler, previous=previous)
     finally:
         bar.close()
         gradebook.close()
+        journal_file.close()
     report = {"assignment": args.assignment, "submissions": str(submissions),
               "sandbox": how if sandboxed else f"NONE: {how}",
               "flagged_for_review": [r.student for r in results if r.review],
               "students": [result.to_dict() for result in results]}
-    path = _report_path(args, root)
-    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    journal.unlink(missing_ok=True)
     for result in results:
         flag = "" if result.status == "graded" else f"  [{result.status}] {result.message}"
         flag += "  [REVIEW]" if result.review else ""
@@ -189,6 +215,13 @@ def parser():
                        "(default: sqlite:///gradebook.db in the course folder)")
     grade.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="submissions graded at once (default: one per core)")
+    grade.add_argument("--scheduler", metavar="ADDRESS", help="grade on a Dask distributed "
+                       "cluster (e.g. tcp://10.0.0.5:8786) whose workers see this course folder "
+                       "and the submissions at the same paths; this process still writes the "
+                       "gradebook and the report")
+    grade.add_argument("--resume", action="store_true", help="reuse the results of an earlier "
+                       "or interrupted run (its report and journal) for every submission whose "
+                       "notebook has not changed")
     grade.add_argument("--full", action="store_true", help="also re-execute experiment cells "
                        "(training runs, plots); slower, same scores")
     grade.add_argument("--cell-timeout", type=float, default=60.0, metavar="SECONDS",

@@ -21,10 +21,18 @@ def with_scripts_on_path():
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
+def normalise_url(url):
+    """A plain postgresql:// URL means the driver the course installs (psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
 def open_gradebook(url=None, root=None):
     from nbgrader.api import Gradebook  # imports SQLAlchemy: only when a gradebook is used
     with_scripts_on_path()
-    return Gradebook(url or default_url(root), COURSE_ID)
+    return Gradebook(normalise_url(url or default_url(root)), COURSE_ID)
 
 
 def sync_assignment(gradebook, assignment, source):

@@ -9,6 +9,7 @@ cell becomes a probe step at its position, so the points of a test depend only o
 above it.
 """
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -55,6 +56,7 @@ class SubmissionResult:
     notes: list = field(default_factory=list)  # integrity findings, renamed notebook, ...
     message: str = ""
     review: bool = False  # the in-kernel checks disagree with the isolated ones
+    checksum: str = ""  # SHA-256 of the graded notebook, for resuming
     sandbox: str = ""  # how the learner's code was confined
     seconds: float = 0.0
 
@@ -288,31 +290,89 @@ def submissions_in(directory, assignment):
     return found
 
 
+def submission_checksum(folder, assignment):
+    """SHA-256 of the notebook a grading run would read from ``folder`` ("" when none), to
+    know whether an earlier result still holds."""
+    if folder is None:
+        return ""
+    try:
+        path, _ = find_notebook(Path(folder), assignment)
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (NotebookError, OSError):
+        return ""
+
+
+def result_from_dict(entry):
+    """A SubmissionResult from its to_dict() form (a report entry, a distributed result)."""
+    entry = dict(entry)
+    entry["cells"] = [CellResult(**cell) for cell in entry.get("cells", [])]
+    return SubmissionResult(**entry)
+
+
+def grade_one(student, assignment, folder, root, limits, full, submissions_dir):
+    """The SubmissionResult of one student (a missing folder is a result too)."""
+    if folder is None:
+        source = read_notebook(source_notebook(assignment, root))
+        tests = test_cells(source)
+        return SubmissionResult(
+            student, assignment, "missing_notebook", 0.0, sum(p for _, p in tests),
+            [CellResult(g, 0.0, p, "not_run", "no submission") for g, p in tests],
+            message=f"{Path(submissions_dir) / student}: no {assignment}/ folder")
+    result = grade_submission(student, assignment, folder, root, limits, full)
+    result.checksum = submission_checksum(folder, assignment)
+    return result
+
+
+def _grade_remote(student, assignment, folder, root, limits, full, submissions_dir):
+    """What a Dask worker runs: plain arguments in, a plain dict out."""
+    return asdict(grade_one(student, assignment, folder and Path(folder), Path(root), limits,
+                            full, submissions_dir))
+
+
 def grade_class(assignment, submissions_dir, root=None, workers=1, limits=None, full=False,
-                on_result=None):
-    """Grade every submission of ``assignment`` under ``submissions_dir`` with ``workers``
-    submissions at a time; returns SubmissionResults sorted by student. ``on_result(result)``
-    is called as each finishes (progress, gradebook)."""
+                on_result=None, scheduler=None, previous=None):
+    """Grade every submission of ``assignment`` under ``submissions_dir`` and return
+    SubmissionResults sorted by student.
+
+    ``workers`` submissions are graded at once on this machine, or, with ``scheduler`` (the
+    address of a Dask distributed scheduler), as tasks on its workers, which must see the same
+    course folder and submissions at the same paths. ``previous`` (student -> earlier
+    SubmissionResult) lets a resumed run reuse the results whose notebook has not changed.
+    ``on_result(result)`` is called in this process as each result arrives, one at a time.
+    """
     root = root or course_root()
     reference_outputs(assignment, root, limits)  # fail early if the course itself is broken
     work = submissions_in(submissions_dir, assignment)
-    results = []
-
-    def grade_one(student, folder):
-        if folder is None:
-            source = read_notebook(source_notebook(assignment, root))
-            tests = test_cells(source)
-            return SubmissionResult(
-                student, assignment, "missing_notebook", 0.0, sum(p for _, p in tests),
-                [CellResult(g, 0.0, p, "not_run", "no submission") for g, p in tests],
-                message=f"{Path(submissions_dir) / student}: no {assignment}/ folder")
-        return grade_submission(student, assignment, folder, root, limits, full)
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(grade_one, student, folder) for student, folder in work]
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
+    results, todo = [], []
+    for student, folder in work:
+        earlier = (previous or {}).get(student)
+        if earlier is not None and earlier.checksum and \
+                earlier.checksum == submission_checksum(folder, assignment):
+            results.append(earlier)
             if on_result:
-                on_result(result)
+                on_result(earlier)
+        else:
+            todo.append((student, folder))
+
+    if scheduler:
+        from distributed import Client, as_completed as completed
+        with Client(scheduler, timeout="30s") as client:
+            futures = [client.submit(_grade_remote, student, assignment,
+                                     folder and str(folder), str(root), limits, full,
+                                     str(submissions_dir), pure=False)
+                       for student, folder in todo]
+            for future in completed(futures):
+                result = result_from_dict(future.result())
+                results.append(result)
+                if on_result:
+                    on_result(result)
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = [pool.submit(grade_one, student, assignment, folder, root, limits, full,
+                                   submissions_dir) for student, folder in todo]
+            for future in as_completed(futures):
+                result = future.result()
+                results.append(result)
+                if on_result:
+                    on_result(result)
     return sorted(results, key=lambda r: r.student)
