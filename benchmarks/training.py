@@ -128,9 +128,12 @@ def _random_mini_batches(X, Y, mini_batch_size=64, seed=0):
             for k in range(0, X.shape[1], mini_batch_size)]
 
 
-def numpy_run(case, X, Y, parameters, steps, optimizers, step_costs=None):
+def numpy_run(case, X, Y, parameters, steps, optimizers, step_costs=None, parts="all",
+              made=None):
     """Train as the notebooks do; returns the final recorded cost. ``step_costs``, if a list,
-    receives the cost of every step (then every step's cost is computed)."""
+    receives the cost of every step (then every step's cost is computed). For mini-batches,
+    ``parts`` "loop" replaces Adam by no update and the shuffles by ``made``, the batches made
+    beforehand, "loop+batches" only replaces Adam: what is left is train_mini_batches' own time."""
     from helpers.network import compute_cost
     from helpers.training import train, train_mini_batches
     if case.kind == "full batch":
@@ -155,9 +158,16 @@ def numpy_run(case, X, Y, parameters, steps, optimizers, step_costs=None):
         step_costs.append(value)
         return value
 
+    def batches(epoch):
+        return random_mini_batches(X, Y, 64, seed=epoch)
+
+    step = adam
+    if parts != "all":
+        step = lambda parameters, grads, t: parameters  # noqa: E731 (no update)
+    if parts == "loop":
+        batches = made.__getitem__
     _, history = train_mini_batches(
-        X, Y, parameters, num_epochs=steps, step=adam,
-        batches=lambda epoch: random_mini_batches(X, Y, 64, seed=epoch),
+        X, Y, parameters, num_epochs=steps, step=step, batches=batches,
         cost=compute_cost if step_costs is None else cost,
         record_every=10 if step_costs is None else 1, progress=False)
     return history.final_cost
@@ -245,6 +255,13 @@ def measure(threads, repeats, quick):
                     finals[side] = torch_run(case, X, Y, parameters, case.steps)
                 times[side].append(time.perf_counter() - start)
         numpy_time, torch_time = statistics.median(times["numpy"]), statistics.median(times["torch"])
+        shares = {}
+        if case.kind != "full batch":  # where a NumPy step's time goes
+            made = [optimizers[2](X, Y, 64, seed=epoch) for epoch in range(case.steps)]
+            for parts in ("loop", "loop+batches"):
+                start = time.perf_counter()
+                numpy_run(case, X, Y, parameters, case.steps, optimizers, parts=parts, made=made)
+                shares[parts] = (time.perf_counter() - start) / _steps(case, X) * 1e6
         results.append({
             "case": case.name, "label": case.label, "threads": threads, "target": case.target,
             "numpy_s": numpy_time, "torch_s": torch_time, "ratio": numpy_time / torch_time,
@@ -254,6 +271,7 @@ def measure(threads, repeats, quick):
             "per_step_us_numpy": numpy_time / _steps(case, X) * 1e6,
             "per_step_us_torch": torch_time / _steps(case, X) * 1e6,
             "adam_from": optimizers[3] if case.kind != "full batch" else "",
+            "share_us": shares,
         })
     return results
 
@@ -307,6 +325,13 @@ def report(results, info, load_after):
               f"{r['per_step_us_numpy']:13.1f} {r['per_step_us_torch']:13.1f} "
               f"{r['ratio']:6.3f} {'<=' + format(r['target'], '.2f'):>7s} "
               f"{r['cost_difference']:11.1e}  {verdict}")
+    for r in results:
+        if r.get("share_us"):
+            loop, batches = r["share_us"]["loop"], r["share_us"]["loop+batches"]
+            print(f"{r['label']}, {r['threads']} thread(s): of {r['per_step_us_numpy']:.0f} us "
+                  f"per NumPy step, train_mini_batches (forward, backward, loop) takes {loop:.0f}, "
+                  f"random_mini_batches {batches - loop:.0f}, the Adam update "
+                  f"{r['per_step_us_numpy'] - batches:.0f} (one run each, after the timed ones)")
     adam = {r["adam_from"] for r in results if r["adam_from"]}
     if adam:
         print(f"Adam and random_mini_batches from: {', '.join(sorted(adam))}")

@@ -111,8 +111,8 @@ def compute_cost(AL, Y):
     inf when a prediction is exactly 0 or 1 on the wrong side (a saturated sigmoid).
     """
     with np.errstate(divide="ignore"):
-        losses = np.where(Y == 1, -np.log(AL), -np.log1p(-AL))
-    return float(losses.mean())
+        log_likelihoods = np.where(Y == 1, np.log(AL), np.log1p(-AL))  # log a or log(1 - a)
+    return -float(log_likelihoods.sum() / log_likelihoods.size)
 
 
 def predict(X, parameters):

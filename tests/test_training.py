@@ -252,3 +252,14 @@ def test_progress_bars_advance_every_few_hundred_steps(circles, monkeypatch):
     full, mini = BARS
     assert full.n == 3000 and full.updates <= 3000 // PROGRESS_EVERY + 2
     assert mini.n == 600 and mini.updates <= 600 * 5 // PROGRESS_EVERY + 2
+
+
+def test_compute_cost_is_the_mean_cross_entropy_to_the_last_bit():
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        AL = rng.random((1, int(rng.integers(1, 500)))) ** int(rng.integers(1, 30))
+        AL[0, 0] = [0.5, 1.0, 0.0][trial % 3]
+        Y = rng.random(AL.shape) < 0.5
+        with np.errstate(divide="ignore"):
+            expected = np.mean(np.where(Y, -np.log(AL), -np.log1p(-AL)))
+        assert compute_cost(AL, Y.astype(int)) == expected
