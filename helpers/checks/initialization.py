@@ -35,9 +35,9 @@ class Problem(NamedTuple):
     message: str
 
 
-# Layer sizes large enough for the empirical std to be within 2% of the true one, with
-# fan-in != fan-out everywhere.
-LARGE_DIMS = [400, 250, 160, 1]
+# Layer sizes whose first two weight matrices are large enough for their empirical std to be
+# within about 1% of the true one, with fan-in != fan-out everywhere.
+LARGE_DIMS = [200, 120, 80, 1]
 
 
 def shape_problem(parameters, layers_dims, function_name):
@@ -74,12 +74,14 @@ def shape_problem(parameters, layers_dims, function_name):
     return None
 
 
-def identify_scale(parameters, layers_dims, tolerance=0.06):
-    """Name of the SCALES entry that matches the empirical std of every W^[l], or None."""
-    L = len(layers_dims) - 1
+def identify_scale(parameters, layers_dims, tolerance=0.06, min_weights=5000):
+    """Name of the SCALES entry that matches the empirical std of every W^[l] with at least
+    ``min_weights`` entries (smaller layers give too noisy an estimate), or None."""
+    layers = [l for l in range(1, len(layers_dims))
+              if layers_dims[l] * layers_dims[l - 1] >= min_weights]
     for name, scale in SCALES.items():
         if all(abs(np.std(parameters[f"W{l}"]) / scale(layers_dims[l], layers_dims[l - 1]) - 1)
-               < tolerance for l in range(1, L + 1)):
+               < tolerance for l in layers):
             return name
     return None
 
