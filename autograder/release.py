@@ -117,7 +117,8 @@ def leak_problems(root=None):
         for path, text in texts.items():
             if path.parts[len(release.parts)] != assignment:
                 continue
-            # Notebook JSON escapes quotes; compare against the decoded cell sources and outputs.
+            # Notebook JSON escapes quotes: compare the decoded cell sources and outputs, line by
+            # line (a solution line is a leak; the same text inside a longer line is not).
             haystack = text
             if path.suffix == ".ipynb":
                 try:
@@ -126,8 +127,9 @@ def leak_problems(root=None):
                                          for c in notebook.get("cells", []))
                 except ValueError:
                     pass
+            released = {line.strip() for line in haystack.splitlines()}
             for line in sorted(secrets):
-                if line in haystack:
+                if line in released:
                     problems.append(f"{path.relative_to(root)} leaks solution or hidden-test "
                                     f"code: {line[:60]!r}")
     return problems

@@ -25,13 +25,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from autograder.course import source_notebook  # noqa: E402
-from autograder.grading import grade_class  # noqa: E402
-from autograder.notebooks import grade_id_of  # noqa: E402
-from autograder.selftest import mutate, solution_sources  # noqa: E402
-from autograder.suite import load_suite  # noqa: E402
+from autograder.course import source_notebook
+from autograder.grading import grade_class
+from autograder.notebooks import grade_id_of
+from autograder.selftest import mutate, solution_sources
+from autograder.suite import load_suite
 
 TARGET_RATIO = 20.0
 

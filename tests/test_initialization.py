@@ -95,3 +95,46 @@ def test_executed_notebook_tells_the_classic_story(executed):
     # He: at least 95% on the training set
     assert he_row["train accuracy"] >= 0.95
     assert he_row["test accuracy"] >= 0.9
+
+
+ALTERNATIVES = {
+    "initialize_parameters_zeros": [
+        # a dict comprehension instead of the loop body
+        'def initialize_parameters_zeros(layers_dims):\n'
+        '    return {f"{k}{l}": np.zeros((layers_dims[l], layers_dims[l - 1] if k == "W" else 1))\n'
+        '            for l in range(1, len(layers_dims)) for k in "Wb"}\n',
+    ],
+    "initialize_parameters_he": [
+        # rng.normal with a scale draws the same numbers as standard_normal times the scale
+        'def initialize_parameters_he(layers_dims, seed=3):\n'
+        '    rng = np.random.default_rng(seed)\n'
+        '    parameters = {}\n'
+        '    for l, (n_prev, n) in enumerate(zip(layers_dims[:-1], layers_dims[1:]), start=1):\n'
+        '        parameters["W%d" % l] = rng.normal(0.0, (2.0 / n_prev) ** 0.5, size=(n, n_prev))\n'
+        '        parameters["b%d" % l] = np.zeros(shape=(n, 1), dtype=np.float64)\n'
+        '    return parameters\n',
+        # a different but correct draw order: transposed draw, then transpose back
+        'def initialize_parameters_he(layers_dims, seed=3):\n'
+        '    rng = np.random.default_rng(seed)\n'
+        '    parameters = {}\n'
+        '    for l in range(len(layers_dims) - 1, 0, -1):\n'
+        '        W = rng.standard_normal((layers_dims[l - 1], layers_dims[l])).T\n'
+        '        parameters["W" + str(l)] = W * np.sqrt(2 / layers_dims[l - 1])\n'
+        '        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))\n'
+        '    return parameters\n',
+    ],
+}
+
+
+@pytest.mark.parametrize("solution_id,source", [(k, v) for k, vs in ALTERNATIVES.items()
+                                                for v in vs])
+def test_alternative_correct_implementations_earn_full_marks(solution_id, source):
+    from autograder.plain import decode, encode
+    from autograder.selftest import namespace_with
+    from autograder.suite import load_suite
+    test = next(t for t in load_suite("initialization").tests.values()
+                if t.solution_id == solution_id)
+    reference = decode(encode(test.probe(namespace_with("initialization"))))
+    namespace = namespace_with("initialization", {solution_id: "import numpy as np\n" + source})
+    verdict = test.judge(decode(encode(test.probe(namespace))), reference)
+    assert verdict.passed, verdict.message

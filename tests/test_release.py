@@ -65,3 +65,12 @@ def test_nbgrader_extensions_load():
     listing = server.stdout + server.stderr
     assert "nbgrader.server_extensions.course_list" in listing
     assert "Validating nbgrader" in listing or "nbgrader" in listing
+
+
+@pytest.mark.slow
+def test_course_check_command_passes(root):
+    """`course check` end to end (notebook execution is covered per notebook elsewhere)."""
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "check", "--no-execute"],
+                          cwd=root, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "course check: all good" in done.stdout
