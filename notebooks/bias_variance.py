@@ -274,7 +274,8 @@ LivePlot(draw_recipe, figsize=(11, 4.0), scenario=buttons("scenario", scenarios)
 # overfits: a bigger network changes little, while more data or regularization shrink the gap.
 # Scenario C has both problems: a bigger network fixes its training error but not the gap,
 # more data fixes the gap but not the training error; it needs both moves.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - Training error far above the best possible (Bayes or human-level) error: high bias.

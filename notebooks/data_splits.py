@@ -177,7 +177,8 @@ LivePlot(draw_mismatch, figsize=(11, 4.2),
 # The team spent its effort aiming at the wrong target. The training set may mix in web data
 # (more data often helps), but the dev and test sets must both reflect the data you expect to
 # get in the future and care about doing well on.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - Train to fit, dev to choose, test to estimate once at the end; without a test set, the

@@ -145,7 +145,8 @@ LivePlot(draw_bias_correction, figsize=(11, 3.8),
 # $1/(1-\beta)$ days; with it, the average is right from day one. Adam corrects both of its
 # averages this way (assignment `optimization`); momentum usually does not bother, because
 # after a few dozen steps the bias is gone.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - $V_t = \beta V_{t-1} + (1-\beta)\theta_t$ averages over roughly the last $1/(1-\beta)$

@@ -281,7 +281,8 @@ LivePlot(draw_panda_caviar, figsize=(11, 3.8),
 # **What to notice.** A few parallel runs often lose to a well-babysat model, many parallel
 # runs usually win, and they need no attention while they train; but they need the
 # computers. Both are legitimate: choose by the compute you have.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - Sample hyperparameters at random, not on a grid: you do not know which ones matter, and

@@ -150,7 +150,8 @@ LivePlot(draw_noisy_descent, figsize=(11, 3.8),
 # this is what happens when the inverse-time schedule is applied every *iteration* instead of
 # every few epochs, and why the staircase version with a long interval works better in
 # assignment `optimization`.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - Decaying the learning rate lets noisy mini-batch descent take big steps early and small

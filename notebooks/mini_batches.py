@@ -143,7 +143,8 @@ LivePlot(draw_race, main="mini_batch_size", figsize=(11, 4.2),
 # barely more time than with a single example, while on millions of examples one batch
 # update takes a long time. Choose the largest size that fits in memory comfortably, and
 # make sure a mini-batch (with its activations) fits in CPU/GPU memory.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - Batch gradient descent: one exact but slow update per epoch. Stochastic: one update per

@@ -230,7 +230,8 @@ LivePlot(draw_dev_statistics, figsize=(11, 4.2),
 # onto the boundary so that about half of it is called cheap, however large the batch. Batch
 # norm meets the same problem at test time and solves it the same way: it keeps running
 # averages of the training statistics (assignment `batchnorm_softmax`).
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - Normalize each input feature: subtract the mean, divide by the standard deviation.

@@ -199,7 +199,8 @@ LivePlot(draw_saddles, figsize=(11, 3.8), n=slider("dimensions n", 1, 10, 1, 2))
 # random flat point is almost never a minimum, and a network has millions. You are unlikely
 # to get stuck in a bad local optimum; you are likely to spend time on saddle points and
 # plateaus, where momentum, RMSprop and Adam help.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - Gradient descent's learning rate is limited by the steepest direction, so it zig-zags

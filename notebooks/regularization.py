@@ -316,7 +316,8 @@ LivePlot(draw_augmentation, figsize=(11, 4.4), mirrored=checkbox("mirrored copie
 # removes islands that only one half supported; jitter blurs each noisy point into a small
 # cloud that the smooth boundary can ignore more cheaply. Dev accuracy rises without a single
 # new real example.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - L2 ($\frac{\lambda}{2m}\sum\lVert W\rVert_F^2$, weight decay) and dropout (keep_prob,

@@ -164,7 +164,8 @@ LivePlot(draw_layers, main="initialization", figsize=(11, 6.4),
 #
 # A careful scale does not solve the problem forever, since training moves the weights, but
 # it starts training in the regime where every layer learns.
-#
+
+# %% [markdown]
 # ## What to remember
 #
 # - In a deep net, each layer multiplies the scale of the signal (forward) and of the

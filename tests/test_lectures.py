@@ -153,22 +153,29 @@ def test_every_live_figure_says_what_to_try(name):
 
 
 def readme_rows():
-    """(topic, notebook or None, section or assignment) for every row of the README map."""
-    rows = []
+    """(topic, notebook or None, section or assignment) for every row of the README's tables
+    headed | Topic | Where | Section |."""
+    rows, in_map = [], False
     for line in (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 3 or not line.startswith("|") or set(cells[0]) <= {"-", " ", ":"}:
+        if not line.startswith("|"):
+            in_map = False
             continue
+        if cells == ["Topic", "Where", "Section"]:
+            in_map = True
+            continue
+        if not in_map or set("".join(cells)) <= {"-", ":"}:
+            continue
+        assert len(cells) == 3, f"a map row has three cells: {line}"
         topic, where, section = cells
         notebook = re.fullmatch(r"\[(\w+)\]\((\w+)\.ipynb\)", where)
         assignment = re.fullmatch(r"assignment `(\w+)`", where)
+        assert notebook or assignment, f"the row names neither a notebook nor an assignment: {line}"
         if notebook:
             assert notebook.group(1) == notebook.group(2), line
             rows.append((topic, notebook.group(1), section))
-        elif assignment:
+        else:
             rows.append((topic, None, assignment.group(1)))
-        elif topic != "Topic":
-            raise AssertionError(f"README row names neither a notebook nor an assignment: {line}")
     return rows
 
 
