@@ -285,7 +285,7 @@ results = ResultsTable([
      "first cost": history.costs[0],
      "final cost": history.final_cost}
     for name, (parameters, history) in runs.items()
-], name="initialization")
+], name="initialization", percent=["train accuracy", "test accuracy"])
 results
 
 # %% [markdown]
