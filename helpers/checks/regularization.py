@@ -55,6 +55,11 @@ def as_number(value):
     return None
 
 
+def _fresh(parameters):
+    """A copy of ``parameters`` for one call (a learner's function may change its inputs)."""
+    return {key: np.array(value, dtype=float) for key, value in parameters.items()}
+
+
 def _close(a, b, rtol=1e-6, atol=1e-9):
     return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
@@ -422,22 +427,14 @@ def check_forward_propagation_with_dropout(function):
     each hidden layer relu(Z) * D / keep_prob; no dropout on the input or the output."""
     __tracebackhide__ = True
     name = function.__name__
-    parameters, X, _ = example_net([2, 4, 3, 1], 5, 0)
-    AL, _ = model_forward(X, parameters)
-    result = call(function, X, parameters, 1.0, np.random.default_rng(0))
-    problem = structure_problem(result, [2, 4, 3, 1], 5, name)
-    if problem:
-        fail(problem.message)
-    if not _close(result[0], AL):
-        fail(f"{name}: with keep_prob = 1 (nothing dropped) A3 should equal forward_propagation's"
-             "; start from forward_propagation's lines.")
     before = global_rng_fingerprint()
     cases = []
     for layers_dims, m, keep_prob, seed in (([3, 100, 50, 1], 200, 0.7, 0),
                                             ([2, 20, 3, 1], 7, 0.86, 1),
                                             ([3, 6, 5, 1], 4, 0.5, 2)):
         parameters, X, _ = example_net(layers_dims, m, seed)
-        result = call(function, X.copy(), parameters, keep_prob, np.random.default_rng(seed))
+        result = call(function, X.copy(), _fresh(parameters), keep_prob,
+                      np.random.default_rng(seed))
         problem = structure_problem(result, layers_dims, m, name)
         if problem:
             fail(problem.message)
@@ -448,11 +445,21 @@ def check_forward_propagation_with_dropout(function):
     problem = mask_statistics_problem(cases[0][3][1], cases[0][2], name)
     if problem:
         fail(problem.message)
+    parameters, X, _ = example_net([2, 4, 3, 1], 5, 0)
+    AL, _ = model_forward(X, parameters)
+    result = call(function, X.copy(), _fresh(parameters), 1.0, np.random.default_rng(0))
+    problem = structure_problem(result, [2, 4, 3, 1], 5, name)
+    if problem:
+        fail(problem.message)
+    if not _close(result[0], AL):
+        fail(f"{name}: with keep_prob = 1 (nothing dropped) A3 should equal forward_propagation's"
+             "; start from forward_propagation's lines.")
     for X, parameters, keep_prob, result in cases:
         problem = layers_problem(X, parameters, keep_prob, result, name)
         if problem:
             fail(problem.message)
-    again = call(function, cases[1][0].copy(), cases[1][1], 0.86, np.random.default_rng(1))
+    again = call(function, cases[1][0].copy(), _fresh(cases[1][1]), 0.86,
+                 np.random.default_rng(1))
     if not _close(again[0], cases[1][3][0]):
         fail(f"{name} gave different results for two generators made from the same seed: draw "
              "the masks from the `rng` argument only.")
