@@ -270,7 +270,8 @@ LivePlot(draw_recipe, figsize=(11, 4.0), scenario=buttons("scenario", scenarios)
 
 # %% [markdown]
 # **What to notice.** Scenario A underfits: its learning curves have met above the best
-# possible, so more data and regularization do nothing, and a bigger network helps. Scenario B
+# possible, so more data changes nothing and regularization makes it worse; a bigger network
+# helps. Scenario B
 # overfits: a bigger network changes little, while more data or regularization shrink the gap.
 # Scenario C has both problems: a bigger network fixes its training error but not the gap,
 # more data fixes the gap but not the training error; it needs both moves.

@@ -93,8 +93,8 @@ LivePlot(draw_splits, main="examples", figsize=(11, 3.8),
 # **What to notice.** With a few hundred examples only a large share gives a dev set that
 # measures anything; with 98/1/1 the dev set has a handful of examples and an error bar of
 # tens of points. With millions of examples, 60/20/20 holds back hundreds of thousands of
-# examples to measure a number to a hundredth of a point, while 1% or less already measures it
-# to well under a point.
+# examples to measure a number to a tenth of a point or better, while 1% or less already
+# measures it to well under a point.
 #
 # ## 2. Dev and test must come from the same distribution
 #

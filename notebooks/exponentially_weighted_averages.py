@@ -87,7 +87,7 @@ LivePlot(draw_window, main="beta", figsize=(11, 3.8),
 # **What to notice.** A larger β averages over more days: the curve is smoother, but it
 # adapts slowly and lags behind the data (it is shifted to the right of the seasons). A small
 # β follows every gust of weather. In optimization this is the trade-off behind momentum's
-# β = 0.9 (about the last 10 gradients) and RMSprop's β₂ = 0.999 (about the last 1000).
+# β = 0.9 (about the last 10 gradients) and Adam's β₂ = 0.999 (about the last 1000).
 #
 # The weights of all past days add up to $1 - \beta^t$, which is close to 1 only once $t$ is
 # well past the window:

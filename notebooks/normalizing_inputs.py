@@ -127,8 +127,8 @@ LivePlot(draw_contours, main="rooms_scale", figsize=(12, 3.9),
 # %% [markdown]
 # **What to notice.** With raw features the contours are long, thin and tilted: the large
 # mean of the rooms feature couples the two weights and its scale makes one direction steep.
-# Gradient descent must use a small α and then creeps along the valley: after 100 steps it is
-# still far from the minimum (+). With normalized features the contours are nearly round, the
+# Gradient descent must use a small α and then creeps along the valley: after 100 steps it
+# has still not reached the minimum (+), and the larger the rooms scale, the less it moves. With normalized features the contours are nearly round, the
 # condition number is close to 1, and the same 100 steps reach the minimum, whatever the
 # rooms scale. In a network the same holds for the first layer's weights: normalized inputs
 # let you use a larger learning rate and train faster. It never hurts, so always do it.

@@ -272,4 +272,4 @@ def test_every_control_redraws_its_figure(name, probed):
 @pytest.mark.slow
 def test_the_whole_set_executes_within_a_minute(probed):
     total = sum(probed(name)[1] for name in LECTURES)
-    assert total < 90, f"the lecture notebooks take {total:.0f} s together"
+    assert total < 60, f"the lecture notebooks take {total:.0f} s together"
