@@ -352,3 +352,11 @@ def test_executed_notebook_tells_the_regularization_story(executed):
     largest = sweep[max(sweep)]
     assert largest["train accuracy"] < sweep[0.7]["train accuracy"]
     assert largest["test accuracy"] < sweep[0.7]["test accuracy"]
+    # Early stopping: the dev cost's minimum comes early, and its weights generalize better.
+    early = {row["weights"]: row for row in tables["early_stopping"]}
+    stopped, to_the_end = early["stopped early"], early["trained to the end"]
+    assert stopped["iterations"] < to_the_end["iterations"] / 3
+    assert stopped["held-out accuracy"] > to_the_end["held-out accuracy"]
+    # Mirrored, jittered copies of the training set help the unregularized net on new data.
+    augmentation = {row["training set"]: row for row in tables["augmentation"]}
+    assert augmentation["augmented"]["test accuracy"] > augmentation["original"]["test accuracy"]

@@ -20,13 +20,16 @@ on properties every correct implementation has, shared with the visible checks
   those masks fixed.
 """
 
+import contextlib
+import io
+
 import numpy as np
 
 from autograder.plain import Raised, Unsupported
 from autograder.suite import (GradedTest, Mistake, Suite, Verdict, attempt,
                               fresh_global_rng_state, generic_verdict, global_rng_state, lookup)
-from helpers.checks.regularization import (GRAD_KEYS, example_net, expectation_problem,
-                                           dropped_unit_problem, grads_problem,
+from helpers.checks.regularization import (GRAD_KEYS, as_number, dropped_unit_problem,
+                                           example_net, expectation_problem, grads_problem,
                                            l2_gradient_problem, layers_problem,
                                            mask_statistics_problem, penalty_problem,
                                            scaling_problem, structure_problem)
@@ -129,7 +132,7 @@ def judge_cost(student, reference):
                                   expected["parameters"], expected["lambd"], expected["m"])
         if problem:
             return _verdict(test, problem)
-        if not np.isclose(float(case["cost"]), expected["cost"], rtol=1e-6, atol=1e-10):
+        if not np.isclose(as_number(case["cost"]), expected["cost"], rtol=1e-6, atol=1e-10):
             return test.fail("wrong_value")
     return Verdict(True, "passed")
 
@@ -197,9 +200,13 @@ def probe_l2_backward(namespace):
 
         def regularized_cost(theta, cost=cost, X=X, Y=Y, lambd=lambd):
             return float(cost(forward(X, theta)[0], Y, theta, lambd))
+        # Only the reference's numerical gradient is ever used (the judge's oracle); for a
+        # submission this runs the learner's cost, so its errors and prints are kept here.
         try:
-            numerical = numerical_gradients(regularized_cost, parameters)
-        except Exception as error:  # the learner's cost: only the reference's is ever used
+            with contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()):
+                numerical = numerical_gradients(regularized_cost, parameters)
+        except Exception as error:
             numerical = Raised(f"{type(error).__name__}: {error}")
         cases.append({"grads": grads, "plain": plain, "numerical": numerical,
                       "weights": {f"W{l}": parameters[f"W{l}"] for l in (1, 2, 3)},

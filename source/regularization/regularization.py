@@ -298,6 +298,10 @@ for name in ("no regularization", "L2, lambda = 0.7"):
           f"||W3||_F = {norms[2]:6.2f}")
 
 # %% [markdown]
+# The regularized weights are much smaller. They are also about equal from layer to layer:
+# with ReLU, multiplying one layer's weights by $c > 0$ and the next layer's by $1/c$ hardly
+# changes the function, and the penalty is lowest when the norms are balanced.
+#
 # **L1 instead of L2.** The penalty $\frac{\lambda}{m} \sum |W_{kj}|$ has the gradient
 # $\frac{\lambda}{m} \operatorname{sign}(W)$: a constant push towards zero, whatever the
 # weight's size, so many weights end up exactly zero (a *sparse* net). L2 pushes in proportion
@@ -507,8 +511,8 @@ plot_decision_boundary(lambda points: predict_with_dropout(points, dropout_param
                        train_X, train_Y, title="Dropout left on at prediction (wrong)");
 
 # %% [markdown]
-# With dropout left on, the same example gets different answers on different runs, and the
-# accuracy drops: each run asks a randomly damaged net. The boundary is speckled because every
+# With dropout left on, the same example can get different answers on different runs, and the
+# accuracy is usually lower: each run asks a randomly damaged net. The boundary is speckled because every
 # point of the picture got its own masks. Inverted dropout already scaled the activations
 # during training so that the full net, with no units dropped, gives the expected output:
 # predict with the plain forward pass.
@@ -583,11 +587,17 @@ ax.axvline(best["iteration"], color="k", ls="--", lw=1)
 ax.plot([best["iteration"]], [best["cost"]], marker="o", color="k",
         label=f"lowest dev cost (iteration {best['iteration']})")
 ax.set(xlabel="iteration", ylabel="cost", title="Early stopping: train and dev cost")
-ax.legend()
-for name, parameters in (("stopped early", best["parameters"]),
-                         ("trained to the end", runs["no regularization"][0])):
-    print(f"{name:18s} train accuracy {accuracy(train_X, train_Y, parameters):.1%}, "
-          f"held-out accuracy {accuracy(held_out_X, held_out_Y, parameters):.1%}")
+ax.legend();
+
+# %% role="experiment" tags=["results"]
+ResultsTable([
+    {"weights": name, "iterations": iterations,
+     "train accuracy": accuracy(train_X, train_Y, parameters),
+     "held-out accuracy": accuracy(held_out_X, held_out_Y, parameters)}
+    for name, iterations, parameters in (
+        ("stopped early", best["iteration"], best["parameters"]),
+        ("trained to the end", num_iterations, runs["no regularization"][0]))
+], name="early_stopping", percent=["train accuracy", "held-out accuracy"])
 
 # %% [markdown]
 # The training cost falls throughout; the dev cost falls at first, reaches its lowest point
