@@ -211,8 +211,8 @@ hidden_test("regularization", "test_compute_cost_with_regularization", globals()
 # place: each $dW^{[l]}$ gets the derivative of the penalty,
 #
 # $$\frac{\partial}{\partial W^{[l]}} \left( \frac{\lambda}{2m} \big\lVert W^{[l]}
-# \big\rVert_F^2 \right) = \frac{\lambda}{m} W^{[l]}, \qquad dW^{[l]} = dW^{[l]}_{\text{cross-entropy}}
-# + \frac{\lambda}{m} W^{[l]}.$$
+# \big\rVert_F^2 \right) = \frac{\lambda}{m} W^{[l]}, \qquad
+# dW^{[l]} = dW^{[l]}_{\text{cross-entropy}} + \frac{\lambda}{m} W^{[l]}.$$
 #
 # The $db^{[l]}$ stay as they are.
 #
@@ -311,13 +311,13 @@ for name in ("no regularization", "L2, lambda = 0.7"):
 # *training* accuracy as $\lambda$ grows, and what happens to the test accuracy.
 
 # %% role="experiment"
-lambdas = [0.0, 0.1, 0.7, 3.0]
+lambdas = [0.0, 0.7, 3.0]
 sweep = {0.0: runs["no regularization"], 0.7: runs["L2, lambda = 0.7"]}
 for lambd in lambdas:
     if lambd not in sweep:
         sweep[lambd] = train_with_l2(lambd, f"L2, lambda = {lambd}")
 
-figure, axes = plot_grid(len(lambdas) + 1, ncols=3)
+figure, axes = plot_grid(len(lambdas) + 1, ncols=2)
 for ax, lambd in zip(axes, lambdas):
     plot_decision_boundary(lambda points, p=sweep[lambd][0]: predict(points, p),
                            train_X, train_Y, ax=ax, title=f"$\\lambda$ = {lambd}")
@@ -360,12 +360,12 @@ ResultsTable([{"lambda": lambd,
 #
 # 1. draw $U^{[l]}$ uniform on $[0, 1)$ with the shape of $A^{[l]}$, $(n_l, m)$: a different
 #    mask for every unit *and* every example;
-# 2. keep a unit where $U^{[l]} <$ `keep_prob`: $D^{[l]} = \big(U^{[l]} < \texttt{keep\_prob}\big)$;
+# 2. keep a unit where $U^{[l]} <$ `keep_prob`: $D^{[l]} = \big(U^{[l]} < \mathtt{keep\_prob}\big)$;
 # 3. shut the others off: $A^{[l]} := A^{[l]} \odot D^{[l]}$;
-# 4. scale up the survivors: $A^{[l]} := A^{[l]} \,/\, \texttt{keep\_prob}$.
+# 4. scale up the survivors: $A^{[l]} := A^{[l]} \,/\, \mathtt{keep\_prob}$.
 #
 # Step 4 is what makes it *inverted* dropout: the expected value of
-# $A^{[l]} \odot D^{[l]} / \texttt{keep\_prob}$ is $A^{[l]}$, so the next layer sees inputs of
+# $A^{[l]} \odot D^{[l]} / \mathtt{keep\_prob}$ is $A^{[l]}$, so the next layer sees inputs of
 # the usual size, and at test time the net runs as it is, with nothing to undo.
 #
 # **Implement** `forward_propagation_with_dropout` (about 8 lines): `forward_propagation` with
@@ -411,11 +411,11 @@ hidden_test("regularization", "test_forward_propagation_with_dropout", globals()
 
 # %% [markdown]
 # **The backward pass.** A dropped unit took no part in the forward pass, so it gets no
-# gradient; a kept one was multiplied by $1 / \texttt{keep\_prob}$, so its gradient is too.
+# gradient; a kept one was multiplied by $1 / \mathtt{keep\_prob}$, so its gradient is too.
 # Right after computing $dA^{[l]}$ for a hidden layer, apply the *same* mask and the same
 # scaling as the forward pass:
 #
-# $$dA^{[l]} := dA^{[l]} \odot D^{[l]} \,/\, \texttt{keep\_prob}, \qquad l = 2, 1.$$
+# $$dA^{[l]} := dA^{[l]} \odot D^{[l]} \,/\, \mathtt{keep\_prob}, \qquad l = 2, 1.$$
 #
 # The masks come from the cache; the backward pass draws nothing.
 #
@@ -512,13 +512,13 @@ plot_decision_boundary(lambda points: predict_with_dropout(points, dropout_param
 
 # %% [markdown]
 # With dropout left on, the same example can get different answers on different runs, and the
-# accuracy is usually lower: each run asks a randomly damaged net. The boundary is speckled because every
-# point of the picture got its own masks. Inverted dropout already scaled the activations
-# during training so that the full net, with no units dropped, gives the expected output:
-# predict with the plain forward pass.
+# accuracy is usually lower: each run asks a randomly damaged net. The boundary is speckled
+# because every point of the picture got its own masks. The full net, with no unit dropped,
+# stands in for the average of all those thinned nets, and inverted dropout already did the
+# scaling that makes this work during training: predict with the plain forward pass.
 #
 # **What to remember:** inverted dropout draws a new mask $D^{[l]} = (U^{[l]} <
-# \texttt{keep\_prob})$ for every hidden unit and every example at every step, multiplies
+# \mathtt{keep\_prob})$ for every hidden unit and every example at every step, multiplies
 # $A^{[l]}$ by it and divides by `keep_prob`; backpropagation applies the same mask and the same
 # scaling to $dA^{[l]}$. Never on the input or output layer, and never at prediction time.
 #
@@ -673,7 +673,7 @@ ResultsTable([
 #   and $\frac{\lambda}{m} W^{[l]}$ to each $dW^{[l]}$ (weight decay); tune $\lambda$ between
 #   high variance (too small) and high bias (too large).
 # - **Dropout** randomly switches off hidden units during training, with the same masks in the
-#   forward and backward pass and the survivors scaled by $1 / \texttt{keep\_prob}$; it is never
+#   forward and backward pass and the survivors scaled by $1 / \mathtt{keep\_prob}$; it is never
 #   used at prediction time.
 # - **Early stopping** keeps the weights with the lowest dev cost; simple, but it couples
 #   optimizing the cost with not overfitting.
