@@ -297,6 +297,15 @@ def test_wrong_submission_loses_exactly_its_cells_points(tmp_path):
     assert result.score == 5 and result.max_score == 10
 
 
+def test_submission_of_correct_alternatives_earns_full_marks(tmp_path):
+    folder = tmp_path / "submitted" / "cy" / ASSIGNMENT
+    write_submission(folder, ASSIGNMENT, ALTERNATIVES)
+    result = grade_submission("cy", ASSIGNMENT, folder)
+    assert result.status == "graded", result.message
+    assert [cell.status for cell in result.cells] == ["passed"] * 4, result.cells
+    assert result.score == result.max_score == 10
+
+
 def test_backward_dropout_is_graded_without_the_learners_forward_pass(tmp_path):
     """A forward pass that forgets the division does not cost the backward cell its points, and
     a backward pass that forgets the mask loses only its own."""
