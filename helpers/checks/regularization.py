@@ -18,7 +18,6 @@ from helpers.network import (compute_cost, linear_forward, model_backward, model
                              relu, sigmoid)
 
 GRAD_KEYS = ("dW1", "db1", "dW2", "db2", "dW3", "db3")
-CACHE_KEYS = ("Z1", "A1", "W1", "Z2", "A2", "W2", "Z3", "A3", "W3")
 DROPOUT_CACHE_KEYS = ("Z1", "D1", "A1", "W1", "Z2", "D2", "A2", "W2", "Z3", "A3", "W3")
 
 
