@@ -153,8 +153,8 @@ def test_every_live_figure_says_what_to_try(name):
 
 
 def readme_rows():
-    """(topic, notebook or None, section or assignment) for every row of the README's tables
-    headed | Topic | Where | Section |."""
+    """(topic, notebook, section) or (topic, None, (assignment, sections)) for every row of
+    the README's tables headed | Topic | Where | Section |."""
     rows, in_map = [], False
     for line in (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
@@ -175,7 +175,7 @@ def readme_rows():
             assert notebook.group(1) == notebook.group(2), line
             rows.append((topic, notebook.group(1), section))
         else:
-            rows.append((topic, None, assignment.group(1)))
+            rows.append((topic, None, (assignment.group(1), section)))
     return rows
 
 
@@ -190,12 +190,17 @@ def test_readme_maps_topics_to_sections_that_exist():
     assert set(LECTURES) <= covered, "every lecture notebook appears in the README map"
 
 
-def test_readme_points_assignment_topics_at_assignments_of_the_course():
+def test_readme_points_assignment_topics_at_sections_of_assignments():
     known = set(assignment_names(ROOT))
-    named = {section for _, notebook, section in readme_rows() if notebook is None}
+    named = [where for _, notebook, where in readme_rows() if notebook is None]
     assert named, "the README maps the assignments' topics too"
-    missing = named - known
-    assert not missing, f"README names assignments that course.toml does not list: {missing}"
+    for assignment, sections in named:
+        assert assignment in known, f"course.toml lists no assignment {assignment!r}"
+        text = (ROOT / "source" / assignment / f"{assignment}.py").read_text(encoding="utf-8")
+        titles = {line[len("# ## "):].strip() for line in text.splitlines()
+                  if line.startswith("# ## ")}
+        for section in sections.split("; "):
+            assert section in titles, f"assignment {assignment} has no section {section!r}"
 
 
 # ---------------------------------------------------------------- the widget machinery
