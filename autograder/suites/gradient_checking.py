@@ -357,6 +357,21 @@ GRADIENTS = {"right": lambda g: g, "planted": _planted_bugs,
              "subtle": lambda g: _scaled(g, 1 + 1e-4)}
 
 
+def _regularized_cost(X, Y, parameters, lambd):
+    """net_cost plus the L2 term (lambd / 2m) sum ||W||^2: a check must work on any cost.
+    (Instructor-side test input; the learner writes this in the regularization assignment.)"""
+    l2 = sum(np.sum(np.square(value)) for key, value in parameters.items() if key[0] == "W")
+    return net_cost(X, Y, parameters) + lambd / (2 * X.shape[1]) * l2
+
+
+def _regularized_gradients(X, Y, parameters, lambd):
+    grads = net_gradients(X, Y, parameters)
+    for key, value in parameters.items():
+        if key[0] == "W":
+            grads["d" + key] = grads["d" + key] + lambd / X.shape[1] * value
+    return grads
+
+
 def probe_gradient_check_n(namespace):
     function = lookup(namespace, "gradient_check_n")
     if isinstance(function, Raised):
@@ -364,10 +379,10 @@ def probe_gradient_check_n(namespace):
     cases = []
     for layers_dims, m, seed, lambd, epsilon, kind in CHECK_N_CASES:
         parameters, X, Y = random_net(layers_dims, m, seed)
-        gradients = GRADIENTS[kind](net_gradients(X, Y, parameters, lambd))
+        gradients = GRADIENTS[kind](_regularized_gradients(X, Y, parameters, lambd))
 
         def cost(X, Y, parameters, lambd=lambd):
-            return net_cost(X, Y, parameters, lambd)
+            return _regularized_cost(X, Y, parameters, lambd)
         forward = RecordingForward(cost, parameters, epsilon)
         result, _ = _quiet(function, parameters, gradients, X, Y, epsilon=epsilon,
                            forward=forward)

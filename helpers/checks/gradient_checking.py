@@ -102,22 +102,16 @@ def as_number(value):
     return float(array.reshape(-1)[0]) if array.size == 1 else None
 
 
-def net_cost(X, Y, parameters, lambd=0.0):
-    """Mean cross-entropy of the given ReLU/sigmoid net (helpers.network), plus the L2 term
-    (lambd / 2m) * sum ||W||^2 when lambd > 0."""
+def net_cost(X, Y, parameters):
+    """Mean cross-entropy of the given ReLU/sigmoid net (helpers.network)."""
     AL, _ = model_forward(X, parameters)
-    l2 = sum(np.sum(np.square(value)) for key, value in parameters.items() if key[0] == "W")
-    return compute_cost(AL, Y) + lambd / (2 * X.shape[1]) * l2
+    return compute_cost(AL, Y)
 
 
-def net_gradients(X, Y, parameters, lambd=0.0):
-    """The gradients of net_cost from helpers.network's backward pass (dW gets + lambd/m W)."""
+def net_gradients(X, Y, parameters):
+    """The gradients of net_cost from helpers.network's backward pass."""
     AL, caches = model_forward(X, parameters)
-    grads = model_backward(AL, Y, caches)
-    for key, value in parameters.items():
-        if key[0] == "W":
-            grads["d" + key] = grads["d" + key] + lambd / X.shape[1] * value
-    return grads
+    return model_backward(AL, Y, caches)
 
 
 def random_net(layers_dims, m, seed):
