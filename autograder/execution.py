@@ -26,7 +26,8 @@ def results_tables(notebook):
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            table = data.get("application/json")
+            # helpers.display.RESULTS_MIME; notebooks saved before it used application/json
+            table = data.get("application/vnd.course.results+json", data.get("application/json"))
             if isinstance(table, str):
                 table = json.loads(table)
             if isinstance(table, dict) and "rows" in table and "name" in table:

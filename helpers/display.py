@@ -1,11 +1,16 @@
 """Results tables for notebooks: an HTML table in Jupyter, aligned text elsewhere, and the
-raw rows as JSON so tests can read the numbers a notebook computed."""
+raw rows as JSON (under RESULTS_MIME) so tests can read the numbers a notebook computed."""
 
 
 def _format(value, percent=True):
     if isinstance(value, float):
         return f"{value:.1%}" if percent and 0.0 <= value <= 1.0 else f"{value:.4g}"
     return str(value)
+
+
+# The media type under which a table's rows are saved in the notebook's outputs, for
+# autograder.execution.results_tables to read back.
+RESULTS_MIME = "application/vnd.course.results+json"
 
 
 class ResultsTable:
@@ -44,7 +49,8 @@ class ResultsTable:
                        for row in self._cells())
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def _repr_json_(self):
+    def as_json(self):
+        """{"name": ..., "rows": [...]} with plain JSON values (inf and nan as strings)."""
         def plain(value):
             if isinstance(value, (str, bool, type(None))):
                 return value
@@ -52,3 +58,8 @@ class ResultsTable:
             return value if value == value and abs(value) != float("inf") else str(value)
         rows = [{key: plain(value) for key, value in row.items()} for row in self.rows]
         return {"name": self.name, "rows": rows}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # The rows travel under a type of their own: JupyterLab would draw plain
+        # application/json as a collapsible tree instead of the HTML table.
+        return {RESULTS_MIME: self.as_json()}

@@ -11,6 +11,10 @@ PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#d
            "#8c8c8c")
 
 
+# A plot that names no colour takes the next one from the same palette, in the same order.
+plt.rcParams["axes.prop_cycle"] = plt.cycler(color=PALETTE)
+
+
 def colour_for(index):
     """The palette colour of the index-th method in a comparison."""
     return PALETTE[index % len(PALETTE)]

@@ -114,9 +114,14 @@ def test_results_table_renders_text_html_and_json():
     table = ResultsTable([{"init": "He", "train accuracy": 0.99, "first cost": float("inf")}],
                          name="demo")
     assert "99.0%" in repr(table) and "<table>" in table._repr_html_()
-    data = table._repr_json_()
+    data = table.as_json()
     json.dumps(data)  # JSON-serialisable even with inf
     assert data["name"] == "demo" and data["rows"][0]["train accuracy"] == 0.99
+    # Jupyter gets the HTML table; the rows go under a type no front end draws as a tree
+    from IPython.core.formatters import DisplayFormatter
+    shown, _ = DisplayFormatter().format(table)
+    assert "<table>" in shown["text/html"] and "application/json" not in shown
+    assert shown["application/vnd.course.results+json"] == data
 
 
 # ---------------------------------------------------------------- loaders

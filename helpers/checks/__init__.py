@@ -45,3 +45,10 @@ def global_rng_fingerprint():
     """Something that changes whenever numpy's global random state is re-seeded or drawn from."""
     _, keys, position, *_ = np.random.get_state()
     return keys.tobytes(), position
+
+
+# In Jupyter, a failed check shows its message alone, and a stub called from an experiment
+# says which function to implement (helpers/friendly.py). Nothing changes outside IPython.
+from helpers import friendly as _friendly  # noqa: E402
+
+_friendly.install()
