@@ -45,6 +45,23 @@ def solution_sources(assignment, root=None):
             if role_of(cell) == "solution"}
 
 
+def verdicts_with(assignment, replacements, root=None):
+    """grade_id -> Verdict of every graded test for the reference solution with some solution
+    regions replaced (solution grade_id -> body), judged in-process: how a test proves that
+    an alternative implementation passes or a mistake fails."""
+    suite = load_suite(assignment)
+    solutions = solution_sources(assignment, root)
+    reference_ns = namespace_with(assignment, root=root)
+    cells = {grade_id: mutate(solutions[grade_id], body)
+             for grade_id, body in replacements.items()}
+    student_ns = namespace_with(assignment, cells, root)
+    verdicts = {}
+    for test in suite.tests.values():
+        expected = decode(encode(test.probe(reference_ns)))
+        verdicts[test.grade_id] = test.judge(decode(encode(test.probe(student_ns))), expected)
+    return verdicts
+
+
 def mutant_verdicts(assignment, root=None):
     """(grade_id, mistake name, Verdict) for every catalogued mutant of the assignment."""
     suite = load_suite(assignment)

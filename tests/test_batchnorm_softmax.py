@@ -12,8 +12,7 @@ from autograder.course import source_notebook
 from autograder.execution import results_tables
 from autograder.grading import grade_submission
 from autograder.notebooks import grade_id_of
-from autograder.plain import decode, encode
-from autograder.selftest import mutate, namespace_with, solution_sources
+from autograder.selftest import mutate, namespace_with, solution_sources, verdicts_with
 from autograder.suite import load_suite
 from helpers.checks import CheckFailed
 from helpers.checks import batchnorm_softmax as checks
@@ -66,17 +65,7 @@ SAMPLERS = {
 
 def verdicts_for(replacements):
     """grade_id -> Verdict for the reference with some solution bodies replaced."""
-    suite = load_suite(ASSIGNMENT)
-    solutions = solution_sources(ASSIGNMENT)
-    reference = namespace_with(ASSIGNMENT)
-    cells = {grade_id: mutate(solutions[grade_id], body)
-             for grade_id, body in replacements.items()}
-    student = namespace_with(ASSIGNMENT, cells)
-    verdicts = {}
-    for test in suite.tests.values():
-        expected = decode(encode(test.probe(reference)))
-        verdicts[test.grade_id] = test.judge(decode(encode(test.probe(student))), expected)
-    return verdicts
+    return verdicts_with(ASSIGNMENT, replacements)
 
 
 def test_correct_alternatives_pass_every_hidden_test():

@@ -9,8 +9,7 @@ import pytest
 from autograder.course import source_notebook
 from autograder.execution import results_tables
 from autograder.grading import grade_submission
-from autograder.plain import decode, encode
-from autograder.selftest import mutate, namespace_with, solution_sources
+from autograder.selftest import mutate, namespace_with, solution_sources, verdicts_with
 from autograder.suite import load_suite
 from helpers.checks import CheckFailed
 from helpers.checks import optimization as checks
@@ -70,17 +69,7 @@ ALTERNATIVES = {
 
 def verdicts_for(replacements):
     """grade_id -> Verdict for the reference with some solution bodies replaced."""
-    suite = load_suite(ASSIGNMENT)
-    solutions = solution_sources(ASSIGNMENT)
-    reference = namespace_with(ASSIGNMENT)
-    cells = {grade_id: mutate(solutions[grade_id], body)
-             for grade_id, body in replacements.items()}
-    student = namespace_with(ASSIGNMENT, cells)
-    verdicts = {}
-    for test in suite.tests.values():
-        expected = decode(encode(test.probe(reference)))
-        verdicts[test.grade_id] = test.judge(decode(encode(test.probe(student))), expected)
-    return verdicts
+    return verdicts_with(ASSIGNMENT, replacements)
 
 
 def test_correct_alternatives_pass_every_hidden_test():

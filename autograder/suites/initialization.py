@@ -6,7 +6,6 @@ match with the reference, or weights drawn in another order whose shapes, scale,
 and use of the seed are all right; otherwise it names the mistake.
 """
 
-import numpy as np
 
 from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, catalogue, \
     difference, fresh_global_rng_state, generic_verdict, global_rng_state, lookup
