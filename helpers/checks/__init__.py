@@ -52,3 +52,18 @@ def global_rng_fingerprint():
 from helpers import friendly as _friendly  # noqa: E402
 
 _friendly.install()
+
+
+def random_net(layers_dims, m, seed, label_dtype=float):
+    """Test inputs for a fully connected net, all from one seed: parameters with
+    W^[l] ~ N(0, 1) / sqrt(n_{l-1}) and small non-zero b^[l] (so a penalty on b shows and no
+    ReLU input sits exactly at its kink), X (n_0, m) and labels Y (1, m) in {0, 1}."""
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        n, n_prev = layers_dims[l], layers_dims[l - 1]
+        parameters[f"W{l}"] = rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)
+        parameters[f"b{l}"] = rng.standard_normal((n, 1)) * 0.1
+    X = rng.standard_normal((layers_dims[0], m))
+    Y = (rng.random((1, m)) < 0.5).astype(label_dtype)
+    return parameters, X, Y

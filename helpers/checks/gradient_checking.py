@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers.checks import call, fail, passed
+from helpers.checks import call, fail, passed, random_net
 from helpers.gradcheck import BUG_LEVEL, THRESHOLD, dictionary_to_vector
 from helpers.network import compute_cost, model_backward, model_forward
 
@@ -112,20 +112,6 @@ def net_gradients(X, Y, parameters):
     """The gradients of net_cost from helpers.network's backward pass."""
     AL, caches = model_forward(X, parameters)
     return model_backward(AL, Y, caches)
-
-
-def random_net(layers_dims, m, seed):
-    """Parameters (W ~ N(0, 1) / sqrt(n_{l-1}), small random b, so no ReLU input sits exactly
-    at its kink), X (n_0, m) and Y (1, m), all from one seed."""
-    rng = np.random.default_rng(seed)
-    parameters = {}
-    for l in range(1, len(layers_dims)):
-        n, n_prev = layers_dims[l], layers_dims[l - 1]
-        parameters[f"W{l}"] = rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)
-        parameters[f"b{l}"] = rng.standard_normal((n, 1)) * 0.1
-    X = rng.standard_normal((layers_dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(float)
-    return parameters, X, Y
 
 
 # ------------------------------------------------------------------ diagnostics on plain data

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers.checks import call, fail, global_rng_fingerprint, passed
+from helpers.checks import call, fail, global_rng_fingerprint, passed, random_net
 from helpers.network import (compute_cost, linear_forward, model_backward, model_forward,
                              relu, sigmoid)
 
@@ -29,18 +29,8 @@ class Problem(NamedTuple):
 
 
 def example_net(layers_dims, m, seed):
-    """Parameters of a 3-layer net (W ~ N(0, 1) / sqrt(n_{l-1}), small non-zero b, so that
-    penalizing b shows and no ReLU input sits at its kink), X (n_x, m) and Y (1, m) labels,
-    all from one seed."""
-    rng = np.random.default_rng(seed)
-    parameters = {}
-    for l in range(1, len(layers_dims)):
-        n, n_prev = layers_dims[l], layers_dims[l - 1]
-        parameters[f"W{l}"] = rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)
-        parameters[f"b{l}"] = rng.standard_normal((n, 1)) * 0.1
-    X = rng.standard_normal((layers_dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(np.int64)
-    return parameters, X, Y
+    """random_net with integer labels, as the regularization notebook's data has."""
+    return random_net(layers_dims, m, seed, label_dtype=np.int64)
 
 
 def as_number(value):
