@@ -9,7 +9,8 @@ each assignment (with its solutions, as `course check` and CI execute them) and
 notebooks/NAME.ipynb for each lecture. Each runs in a fresh kernel, one at a time, as a
 learner's "Run All" would (progress bars included). Reported: the wall time of each notebook
 (kernel start included), of each experiment cell and of any other cell that takes more than
-half a second, and the kernel's peak memory (its peak resident set size, VmHWM).
+half a second, and the kernel's peak memory (its peak resident set size, VmHWM, after each of
+those cells and at the end).
 
 Targets, for a 2-core machine: every assignment notebook under 20 s, the whole course under
 2 minutes. Exit status 1 when one is missed or a notebook fails, else 0.
@@ -135,8 +136,9 @@ def report(results, info):
               + ("  [built from its .py: the .ipynb is out of date]" if r["built_in_memory"] else ""))
         for cell in r["cells"]:
             if cell["role"] == "experiment" or cell["seconds"] >= SLOW_CELL:
-                print(f"  cell {cell['index']:3d} {cell['role'][:30]:30s} {cell['seconds']:6.2f} s  "
-                      f"{cell['label']}")
+                peak = f"{cell['peak_mb']:5.0f} MiB" if cell["peak_mb"] else "      n/a"
+                print(f"  cell {cell['index']:3d} {cell['role'][:24]:24s} {cell['seconds']:6.2f} s "
+                      f"{peak}  {cell['label']}")
         if r["error"]:
             failures.append(f"{r['path']} fails at {r['error']}")
         if r["kind"] == "assignment" and r["seconds"] > ASSIGNMENT_TARGET:

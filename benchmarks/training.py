@@ -1,8 +1,8 @@
 """The course's NumPy training loops against PyTorch on CPU: same net, data, initial weights and
 number of steps, timed in one run.
 
-    .venv/bin/python benchmarks/training.py                 # threads 1 and 2, 3 repetitions
-    .venv/bin/python benchmarks/training.py --threads 1 --repeats 5
+    .venv/bin/python benchmarks/training.py                 # threads 1 and 2, 5 repetitions
+    .venv/bin/python benchmarks/training.py --threads 1 --repeats 9
     .venv/bin/python benchmarks/training.py --quick         # seconds: proves it works, no targets
 
 The NumPy side is the code the notebooks run: helpers.training.train (full batch) and
@@ -63,8 +63,8 @@ def cases(quick=False):
                 Case("adam", [2, 5, 2, 1], 0.10, "mini-batch 64 + Adam", 4, 0.0007, "moons"),
                 Case("wide", [2, 32, 32, 1], 0.8, "full batch", 10, 0.01)]
     return [Case("small", [2, 10, 5, 1], 0.10, "full batch", 15_000, 0.01),
-            Case("adam", [2, 5, 2, 1], 0.10, "mini-batch 64 + Adam", 1_000, 0.0007, "moons"),
-            Case("wide", [2, 256, 256, 1], 0.8, "full batch", 200, 0.01)]
+            Case("adam", [2, 5, 2, 1], 0.10, "mini-batch 64 + Adam", 500, 0.0007, "moons"),
+            Case("wide", [2, 256, 256, 1], 0.8, "full batch", 100, 0.01)]
 
 
 def load_data(name):
@@ -244,24 +244,28 @@ def measure(threads, repeats, quick):
         difference = max(abs(a - b) for a, b in zip(numpy_costs, torch_costs))
         if len(numpy_costs) != len(torch_costs):
             difference = float("inf")
-        times = {"numpy": [], "torch": []}
-        finals = {}
-        for _ in range(repeats):  # interleaved, so both see the same load
-            for side in ("numpy", "torch"):
-                start = time.perf_counter()
-                if side == "numpy":
-                    finals[side] = numpy_run(case, X, Y, parameters, case.steps, optimizers)
-                else:
-                    finals[side] = torch_run(case, X, Y, parameters, case.steps)
-                times[side].append(time.perf_counter() - start)
-        numpy_time, torch_time = statistics.median(times["numpy"]), statistics.median(times["torch"])
-        shares = {}
-        if case.kind != "full batch":  # where a NumPy step's time goes
+        # the NumPy and the PyTorch run alternate, so that both see the same load; for
+        # mini-batches, two more NumPy runs find where a step's time goes (see numpy_run)
+        sides = ["numpy", "torch"]
+        made = None
+        if case.kind != "full batch":
+            sides += ["loop", "loop+batches"]
             made = [optimizers[2](X, Y, 64, seed=epoch) for epoch in range(case.steps)]
-            for parts in ("loop", "loop+batches"):
+        times = {side: [] for side in sides}
+        finals = {}
+        for _ in range(repeats):
+            for side in sides:
                 start = time.perf_counter()
-                numpy_run(case, X, Y, parameters, case.steps, optimizers, parts=parts, made=made)
-                shares[parts] = (time.perf_counter() - start) / _steps(case, X) * 1e6
+                if side == "torch":
+                    finals[side] = torch_run(case, X, Y, parameters, case.steps)
+                else:
+                    parts = "all" if side == "numpy" else side
+                    finals[side] = numpy_run(case, X, Y, parameters, case.steps, optimizers,
+                                             parts=parts, made=made)
+                times[side].append(time.perf_counter() - start)
+        median = {side: statistics.median(seconds) for side, seconds in times.items()}
+        numpy_time, torch_time = median["numpy"], median["torch"]
+        shares = {side: median[side] / _steps(case, X) * 1e6 for side in sides[2:]}
         results.append({
             "case": case.name, "label": case.label, "threads": threads, "target": case.target,
             "numpy_s": numpy_time, "torch_s": torch_time, "ratio": numpy_time / torch_time,
@@ -331,7 +335,7 @@ def report(results, info, load_after):
             print(f"{r['label']}, {r['threads']} thread(s): of {r['per_step_us_numpy']:.0f} us "
                   f"per NumPy step, train_mini_batches (forward, backward, loop) takes {loop:.0f}, "
                   f"random_mini_batches {batches - loop:.0f}, the Adam update "
-                  f"{r['per_step_us_numpy'] - batches:.0f} (one run each, after the timed ones)")
+                  f"{r['per_step_us_numpy'] - batches:.0f} (medians of runs interleaved with the others)")
     adam = {r["adam_from"] for r in results if r["adam_from"]}
     if adam:
         print(f"Adam and random_mini_batches from: {', '.join(sorted(adam))}")
@@ -344,7 +348,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", default="1,2",
                         help="comma-separated thread counts for NumPy's BLAS and torch (default 1,2)")
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved repetitions (median)")
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved repetitions (median)")
     parser.add_argument("--quick", action="store_true",
                         help="tiny configuration: checks the script and the agreement only")
     parser.add_argument("--json", type=Path, help="also write the results to this file")

@@ -166,7 +166,6 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
     return parameters, history
 
 
-
 class _AnyNet:
     """Full-batch steps for any ``forward``/``backward``: call them, then update every parameter."""
 
