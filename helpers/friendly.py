@@ -12,6 +12,9 @@ through the course's code:
 the grading worker or a plain ``python`` run). The cell still fails, with the same exception
 name and message, so "Run All" stops there and nbgrader's Validate reports it; only the text
 shown changes. Every other error keeps IPython's usual traceback.
+
+It also gives every plot of the notebook the course's colours (``helpers.plots`` sets
+matplotlib's colour cycle when imported), even a plot drawn with pyplot alone.
 """
 
 import linecache
@@ -72,6 +75,7 @@ def install(shell=None):
         shell = get_ipython()
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
+    from helpers import plots  # noqa: F401 - the course palette becomes matplotlib's default
     from helpers.checks import CheckFailed
 
     shell.set_custom_exc((CheckFailed, NotImplementedError), _show)
