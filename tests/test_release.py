@@ -1,6 +1,7 @@
 """release/ is exactly what nbgrader generates from source/ now, leaks nothing, and nbgrader's
 Validate works on it (the same validator JupyterLab's Validate button calls)."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,15 @@ def test_leak_check_catches_a_leak(root, tmp_path):
     shutil.copy(root / "course.toml", tmp_path / "course.toml")
     assignment = assignment_names(root)[0]
     notebook = tmp_path / "release" / assignment / f"{assignment}.ipynb"
-    source = (tmp_path / "source" / assignment / f"{assignment}.ipynb").read_text()
-    leaked = source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
-    line = next(l.strip() for l in leaked.split("\\n") if len(l.strip()) > 20)
-    notebook.write_text(notebook.read_text().replace("# YOUR CODE HERE", line, 1))
+    from autograder.notebooks import secret_lines
+    from autograder.selftest import solution_sources
+    line = next(line for cell in solution_sources(assignment).values()
+                for line in secret_lines(cell))
+    cells = json.loads(notebook.read_text())
+    stub = next(cell for cell in cells["cells"] if cell["cell_type"] == "code"
+                and "# YOUR CODE HERE" in "".join(cell["source"]))
+    stub["source"] = "".join(stub["source"]).replace("# YOUR CODE HERE", line, 1)
+    notebook.write_text(json.dumps(cells))
     (tmp_path / "release" / assignment / "notes.py").write_text("x = 1\n")
     problems = leak_problems(tmp_path)
     assert any("leaks solution" in p for p in problems), problems
