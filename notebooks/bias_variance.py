@@ -261,7 +261,7 @@ def draw_recipe(figure, scenario, move):
     change = dev_after - dev_before
     verdict = ("helped" if change < -0.02 else "hurt" if change > 0.02 else "changed little")
     bars_ax.set(xticks=positions, xticklabels=["training error", "dev error"], ylim=(0, 0.5),
-                title=f"{move}:\ndev error {dev_before:.0%} → {dev_after:.0%}, {verdict}")
+                ylabel="error", title=f"{move}:\ndev error {dev_before:.0%} → {dev_after:.0%}, {verdict}")
     bars_ax.legend(fontsize="small", loc="upper right")
 
 

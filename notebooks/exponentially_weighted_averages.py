@@ -132,7 +132,8 @@ def draw_bias_correction(figure, beta, bias_correction):
     t = days[:first]
     factor_ax.plot(t, 1 - beta ** t, color="#55a868", linewidth=2)
     factor_ax.axvline(1 / (1 - beta), color="k", linestyle="--", label="1/(1−β)")
-    factor_ax.set(title="Sum of the weights, 1 − β^t", xlabel="day t", ylim=(0, 1.05))
+    factor_ax.set(title="Sum of the weights, 1 − β^t", xlabel="day t", ylabel="1 − β^t",
+                  ylim=(0, 1.05))
     factor_ax.legend(fontsize="small")
 
 

@@ -116,7 +116,8 @@ def draw_contours(figure, rooms_scale, fraction):
                      f"{label}: κ = {kappa:.1f}")
         cost_ax.semilogy(np.arange(len(path)), np.maximum(excess, 1e-12),
                          color=colour_for(index), label=f"{label}, α = {learning_rate:.3g}")
-    cost_ax.set(title="J(w) − J(w*) after each step", xlabel="step", ylim=(1e-8, 10))
+    cost_ax.set(title="J(w) − J(w*) after each step", xlabel="step", ylabel="J(w) − J(w*)",
+                ylim=(1e-8, 10))
     cost_ax.legend(fontsize="small")
 
 

@@ -306,6 +306,7 @@ def draw_augmentation(figure, mirrored, jittered):
     parameters = fit(0.0, 1.0, mirrored, jittered)
     draw_boundary(augmented_ax, parameters, X, Y,
                   f"{X.shape[1]} examples with copies: {accuracies(parameters, X, Y)}")
+    plain_ax.legend(loc="lower left", fontsize="small")  # which colour is which class
 
 
 LivePlot(draw_augmentation, figsize=(11, 4.4), mirrored=checkbox("mirrored copies"),
