@@ -82,7 +82,8 @@ def run_stock(assignment, folder, students):
     course = Path(tempfile.mkdtemp(prefix="stock-course-"))
     for name in ("nbgrader_config.py", "course.toml"):
         shutil.copy(ROOT / name, course / name)
-    shutil.copytree(ROOT / "source" / assignment, course / "source" / assignment)
+    shutil.copytree(ROOT / "source" / assignment, course / "source" / assignment,
+                    ignore=shutil.ignore_patterns("kernel-*", ".ipynb_checkpoints"))
     for student in students:
         shutil.copytree(folder / student, course / "submitted" / student)
     nbgrader = [sys.executable, "-m", "nbgrader"]
