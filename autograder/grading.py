@@ -196,6 +196,32 @@ def judge(test, result, reference):
     return ("passed" if verdict.passed else "failed"), verdict.message, verdict.mistake
 
 
+MAX_FILES_BYTES = 200 * 1024 * 1024
+
+
+def copy_submission_files(folder, target):
+    """Copy the regular files of a submission folder (its data, its modules; not the notebooks)
+    into the worker's scratch folder. Links, sockets, pipes and devices are skipped, and so is
+    anything past MAX_FILES_BYTES in total; returns notes on what was skipped."""
+    skipped, total = [], 0
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            skipped.append(str(relative))
+        elif path.is_dir():
+            (target / relative).mkdir(parents=True, exist_ok=True)
+        elif path.suffix != ".ipynb":
+            size = path.stat().st_size
+            if total + size > MAX_FILES_BYTES:
+                skipped.append(str(relative))
+                continue
+            total += size
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / relative)
+    return [f"not copied for grading (links, special files or over "
+            f"{MAX_FILES_BYTES >> 20} MB): {', '.join(skipped[:10])}"] if skipped else []
+
+
 def find_notebook(folder, assignment):
     """The submitted notebook and a note: <assignment>.ipynb, or the only notebook present
     (renamed). Raises NotebookError(missing) otherwise."""
@@ -239,8 +265,7 @@ def grade_submission(student, assignment, folder, root=None, limits=None, full=F
 
     reference = reference_outputs(assignment, root, limits)
     with tempfile.TemporaryDirectory(prefix="grading-") as cwd:
-        shutil.copytree(folder, cwd, dirs_exist_ok=True, symlinks=True,
-                        ignore=shutil.ignore_patterns("*.ipynb"))
+        result.notes.extend(copy_submission_files(Path(folder), Path(cwd)))
         prefix = command_prefix(cwd, root)
         result.sandbox = "bubblewrap" if prefix else f"NONE ({availability()[1]})"
         probes, kernel, notes, run = _run(assignment, source, submission, limits, full, cwd,
@@ -318,7 +343,18 @@ def grade_one(student, assignment, folder, root, limits, full, submissions_dir):
             student, assignment, "missing_notebook", 0.0, sum(p for _, p in tests),
             [CellResult(g, 0.0, p, "not_run", "no submission") for g, p in tests],
             message=f"{Path(submissions_dir) / student}: no {assignment}/ folder")
-    result = grade_submission(student, assignment, folder, root, limits, full)
+    try:
+        result = grade_submission(student, assignment, folder, root, limits, full)
+    except ReferenceError_:
+        raise  # the course itself is broken: stop, every submission would fail alike
+    except Exception as error:  # never let one submission stop the run
+        source = read_notebook(source_notebook(assignment, root))
+        tests = test_cells(source)
+        message = f"{folder}: the grader failed on this submission ({type(error).__name__}: {error})"
+        return SubmissionResult(student, assignment, "grader_error", 0.0,
+                                sum(p for _, p in tests),
+                                [CellResult(g, 0.0, p, "not_run", message) for g, p in tests],
+                                message=message)
     result.checksum = submission_checksum(folder, assignment)
     return result
 

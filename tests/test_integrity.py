@@ -3,6 +3,7 @@ score and status it must get. Every attack ships a wrong He initialization (wort
 points) and tries to have it pass anyway; the other two functions are correct."""
 
 import json
+import os
 import socket
 
 import pytest
@@ -101,6 +102,11 @@ def graded(tmp_path_factory):
     notebook["cells"].insert(2, submissions.code_cell("def my_helper():\n    return 42\n"))
     submissions.write(folder / "extra_files" / ASSIGNMENT, notebook, ASSIGNMENT)
     (folder / "extra_files" / ASSIGNMENT / "notes.csv").write_text("a,b\n1,2\n")
+    # a correct learner whose folder holds a named pipe and a link to the reference solution
+    special = folder / "special_files" / ASSIGNMENT
+    submissions.write(special, submissions.load(ASSIGNMENT), ASSIGNMENT)
+    os.mkfifo(special / "pipe")
+    (special / "answers.py").symlink_to(SECRET)
     # broken files
     bad = {"not_json": b'{"cells": [', "empty": b"", "not_utf8": "{\"cells\": [\"caf\xe9\"]}".encode("latin-1"),
            "not_notebook": b"[1, 2, 3]", "wrong_nbformat": b'{"cells": [], "nbformat": 3}'}
@@ -211,5 +217,12 @@ def test_renamed_notebook_and_extra_files_are_still_graded(graded):
     assert extra.score == 4 and extra.status == "graded" and not extra.review
 
 
+def test_special_files_are_skipped_not_fatal(graded):
+    result = graded["results"]["special_files"]
+    assert (result.status, result.score) == ("graded", 4)
+    assert any("not copied for grading" in note and "pipe" in note and "answers.py" in note
+               for note in result.notes), result.notes
+
+
 def test_every_student_is_in_the_results(graded):
-    assert len(graded["results"]) == len(ATTACKS) + len(CELL_ATTACKS) + 11
+    assert len(graded["results"]) == len(ATTACKS) + len(CELL_ATTACKS) + 12
