@@ -20,7 +20,9 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -74,17 +76,37 @@ def describe(cell):
     return "(empty)"
 
 
-def run_notebook(kind, name, path, timeout=900):
+def run_notebook(kind, name, path, timeout=300):
     """Execute one notebook; returns a dict with its times, cells and peak memory."""
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
     notebook, built = load(path, kind)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    # IPC sockets, not TCP ports: kernels started at the same moment by other processes on a
+    # shared machine cannot take each other's ports
+    sockets = tempfile.mkdtemp(prefix="course-benchmark-")
+    kernel = KernelManager(kernel_name="python3", transport="ipc",
+                           ip=os.path.join(sockets, "kernel"))  # an absolute path prefix
+    client = NotebookClient(notebook, km=kernel, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     result = {"kind": kind, "name": name, "path": str(path.relative_to(ROOT)),
-              "built_in_memory": built, "cells": [], "error": None}
+              "built_in_memory": built, "cells": [], "error": None, "kernel_start_s": 0.0,
+              "peak_mb": None}
     start = time.perf_counter()
+    try:
+        _execute(client, notebook, result, start)
+    except Exception as error:  # the kernel did not start or died
+        result["error"] = result["error"] or f"{type(error).__name__}: {error}"
+    finally:  # nbclient leaves a kernel it did not create running
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def _execute(client, notebook, result, start):
+    """Run the notebook's code cells one at a time, recording each one's time and memory."""
     with client.setup_kernel():
         result["kernel_start_s"] = time.perf_counter() - start
         pid = client.km.provisioner.pid if client.km.provisioner else None
@@ -94,8 +116,9 @@ def run_notebook(kind, name, path, timeout=900):
             cell_start = time.perf_counter()
             try:
                 client.execute_cell(cell, index)
-            except CellExecutionError as error:
-                result["error"] = f"cell {index}: {str(error).strip().splitlines()[-1]}"
+            except Exception as error:  # a failing cell, a timeout, a dead kernel
+                lines = str(error).strip().splitlines() or [type(error).__name__]
+                result["error"] = f"cell {index}: {type(error).__name__}: {lines[-1]}"
             seconds = time.perf_counter() - cell_start
             tags = cell.metadata.get("tags", [])
             role = "experiment" if "experiment" in tags else \
@@ -105,8 +128,6 @@ def run_notebook(kind, name, path, timeout=900):
             if result["error"]:
                 break
         result["peak_mb"] = peak_memory_mb(pid)
-    result["seconds"] = time.perf_counter() - start
-    return result
 
 
 def machine():
@@ -160,6 +181,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="only these notebooks (default: all)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds a cell may take before it counts as failed (default 300)")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
     # the kernel is the virtualenv's python3, as in the tests
@@ -178,7 +201,7 @@ def main(argv=None):
         if args.names and name not in args.names:
             continue
         print(f"executing {path.relative_to(ROOT)} ...", file=sys.stderr, flush=True)
-        results.append(run_notebook(kind, name, path))
+        results.append(run_notebook(kind, name, path, args.timeout))
     failures = report(results, info)
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1))
