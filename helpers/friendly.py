@@ -13,6 +13,11 @@ the grading worker or a plain ``python`` run). The cell still fails, with the sa
 name and message, so "Run All" stops there and nbgrader's Validate reports it; only the text
 shown changes. Every other error keeps IPython's usual traceback.
 
+And it makes "Run All" stop at the first failing cell even on a busy machine: JupyterLab sends
+every cell at once, and ipykernel cancels only the requests that have already arrived when a
+cell fails (``stop_on_error_timeout`` = 0 s), so on a loaded machine later cells could still
+run; ``install()`` gives them STOP_ON_ERROR_SECONDS to arrive.
+
 It also gives every plot of the notebook the course's colours (``helpers.plots`` sets
 matplotlib's colour cycle when imported), even a plot drawn with pyplot alone.
 """
@@ -20,6 +25,7 @@ matplotlib's colour cycle when imported), even a plot drawn with pyplot alone.
 import linecache
 
 STUB_LINES = ("# YOUR CODE HERE", "raise NotImplementedError()")
+STOP_ON_ERROR_SECONDS = 1.0
 RED, BOLD, RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 
 
@@ -79,4 +85,7 @@ def install(shell=None):
     from helpers.checks import CheckFailed
 
     shell.set_custom_exc((CheckFailed, NotImplementedError), _show)
+    kernel = getattr(shell, "kernel", None)  # ipykernel's Kernel, when the shell has one
+    if kernel is not None and hasattr(kernel, "stop_on_error_timeout"):
+        kernel.stop_on_error_timeout = max(kernel.stop_on_error_timeout, STOP_ON_ERROR_SECONDS)
     return True

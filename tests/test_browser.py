@@ -70,16 +70,20 @@ MATPLOTLIB_DEFAULTS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#
 # widget; PROBE_REPORT prints the records as JSON.
 PLOT_PROBE = r"""
 def _course_probe():
-    import re
     import matplotlib.colors as colors
     from matplotlib.backend_bases import FigureCanvasBase
     records = []
 
     def names_things(axis):
-        # tick labels that are words (categories: "train", "dev", ...) label the axis already
-        texts = [t.get_text().replace("mathdefault", "").replace("times", "")
-                 for t in axis.get_ticklabels() if t.get_visible()]
-        return not any(texts) or any(re.search("[^\\W\\d_]{2}", text) for text in texts)
+        # tick labels given by hand or as categories ("train", "dev", ...) name what the axis
+        # shows; an axis with no tick labels needs no name
+        from matplotlib.category import StrCategoryFormatter
+        from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
+        texts = [t.get_text() for t in axis.get_ticklabels() if t.get_visible()]
+        formatter = axis.get_major_formatter()
+        by_hand = (isinstance(axis.get_major_locator(), FixedLocator) and
+                   isinstance(formatter, (FixedFormatter, FuncFormatter)))
+        return not any(texts) or by_hand or isinstance(formatter, StrCategoryFormatter)
 
     def describe(figure):
         suptitle = figure._suptitle.get_text() if figure._suptitle else ""
@@ -289,17 +293,9 @@ def open_notebook(page, lab, path):
     return time.monotonic() - started
 
 
-LAST_COUNT_JS = f"""() => Math.max(0, ...{NOTEBOOK}.content.widgets.map(
-    cell => cell.model.type === 'code' ? (cell.model.executionCount || 0) : 0))"""
-
-
-def wait_until_idle(page, timeout=300, after=None):
-    """Wait until the kernel is idle and no cell is running or queued (three calm polls). With
-    ``after`` (the highest execution count before a run was asked for), first wait until the
-    run has finished a cell, so that a slow start is not mistaken for the end."""
+def wait_until_idle(page, timeout=300):
+    """Wait until the kernel is idle and no cell is running or queued (three calm polls)."""
     deadline, calm = time.monotonic() + timeout, 0
-    if after is not None:
-        page.wait_for_function(f"() => ({LAST_COUNT_JS})() > {after}", timeout=timeout * 1000)
     page.wait_for_timeout(300)
     while calm < 3:
         if time.monotonic() > deadline:
@@ -314,20 +310,55 @@ def menu(page, top, item):
     page.locator(".lm-Menu-itemLabel").get_by_text(item, exact=True).click()
 
 
-def run_all(page, timeout=300):
-    """Run > Run All Cells; returns the seconds until the notebook is idle again."""
-    started, before = time.monotonic(), page.evaluate(LAST_COUNT_JS)
-    menu(page, "Run", "Run All Cells")
-    wait_until_idle(page, timeout, after=before)
+# Keeps the promise of every notebook:run-* command (what the Run menu's items execute): it
+# settles when every cell the command ran has finished or was aborted after a failure.
+WATCH_RUNS_JS = """() => {
+  if (window.courseRuns) return;
+  window.courseRuns = [];
+  window.jupyterapp.commands.commandExecuted.connect((_, executed) => {
+    if (executed.id.startsWith('notebook:run'))
+      window.courseRuns.push(Promise.resolve(executed.result).then(() => 'ok', () => 'failed'));
+  });
+}"""
+
+AWAIT_RUNS_JS = """async (milliseconds) => {
+  const timeout = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('cells still running')), milliseconds));
+  await Promise.race([Promise.all(window.courseRuns), timeout]);
+}"""
+
+
+def run_menu_item(page, item, timeout):
+    """Click Run > ``item`` and wait until every cell it ran has finished and the kernel is
+    idle; returns the seconds it took."""
+    started = time.monotonic()
+    page.evaluate(WATCH_RUNS_JS)
+    runs = page.evaluate("() => window.courseRuns.length")
+    menu(page, "Run", item)
+    page.wait_for_function(f"() => window.courseRuns.length > {runs}", timeout=30_000)
+    page.evaluate(AWAIT_RUNS_JS, timeout * 1000)
+    wait_until_idle(page, 60)
     return time.monotonic() - started
 
 
+def run_all(page, timeout=300):
+    """Run > Run All Cells; returns the seconds until the notebook is idle again."""
+    return run_menu_item(page, "Run All Cells", timeout)
+
+
 def run_from(page, index, timeout=300):
-    """Select cell ``index`` and use Run > Run Selected Cell and All Below."""
-    before = page.evaluate(LAST_COUNT_JS)
-    page.evaluate(f"(i) => {{ {NOTEBOOK}.content.activeCellIndex = i; }}", index)
-    menu(page, "Run", "Run Selected Cell and All Below")
-    wait_until_idle(page, timeout, after=before)
+    """Click cell ``index`` (its prompt area, as a learner selects a cell) and use
+    Run > Run Selected Cell and All Below."""
+    prompt = cell_locator(page, index).locator(".jp-InputPrompt, .jp-Cell-inputCollapser")
+    for _ in range(3):
+        prompt.first.scroll_into_view_if_needed()
+        prompt.first.click()
+        if page.evaluate(f"() => {NOTEBOOK}.content.activeCellIndex") == index:
+            break
+        page.wait_for_timeout(500)
+    else:
+        raise AssertionError(f"cell {index} could not be selected")
+    run_menu_item(page, "Run Selected Cell and All Below", timeout)
 
 
 def cells(page):
@@ -353,9 +384,14 @@ def role(cell):
 def paste_into_cell(page, index, text):
     """Replace the text of cell ``index`` by pasting ``text`` into its editor: click into the
     editor, select all, paste (a clipboard paste event, as Ctrl+V makes), leave the editor."""
+    show_cell(page, index)
+    cell_locator(page, index).locator(".jp-InputPrompt").first.click()  # select the cell
+    page.keyboard.press("Enter")  # edit it: JupyterLab makes the editor of a cell on demand
     editor = cell_locator(page, index).locator(".cm-content")
-    editor.scroll_into_view_if_needed()
-    editor.click()
+    editor.wait_for(timeout=30_000)
+    page.wait_for_function(
+        f"(i) => {NOTEBOOK}.content.mode === 'edit' && {NOTEBOOK}.content.activeCellIndex === i",
+        arg=index, timeout=30_000)
     page.keyboard.press("Control+a")
     editor.evaluate("""(node, text) => {
         const data = new DataTransfer();
@@ -493,12 +529,13 @@ def test_assignment_from_stubs_to_validated(page, lab, screenshots, assignment):
     page.screenshot(path=f"{prefix}-1-first-check.png")
 
     # Carry on past each failure (Run Selected Cell and All Below) to see every check fail.
+    # Each round starts at the first code cell that has not run (it always runs: it is first).
     for _ in range(len(state)):
         state = cells(page)
-        last = max(cell["index"] for cell in state if errors(cell))
-        if all(cell["count"] is not None for cell in state[last + 1:] if cell["type"] == "code"):
+        waiting = [cell for cell in state if cell["type"] == "code" and cell["count"] is None]
+        if not waiting:
             break
-        run_from(page, last + 1)
+        run_from(page, waiting[0]["index"])
     else:
         raise AssertionError("Run Selected Cell and All Below did not get to the end")
     for cell in tests:
