@@ -2,6 +2,8 @@
 and reading back the results tables they computed."""
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 
@@ -10,13 +12,23 @@ def execute_notebook(path, timeout=900, cwd=None, allow_errors=False):
     executed notebook (nbformat NotebookNode). Raises nbclient's CellExecutionError on the
     first failing cell unless ``allow_errors``."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(cwd or Path(path).parent)}})
-    client.execute()
+    # IPC sockets in a private folder, not TCP ports: kernels started at the same moment by
+    # other processes cannot take each other's ports.
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+        kernel = KernelManager(kernel_name="python3", transport="ipc",
+                               ip=os.path.join(sockets, "kernel"))
+        client = NotebookClient(notebook, km=kernel, timeout=timeout, kernel_name="python3",
+                                allow_errors=allow_errors,
+                                resources={"metadata": {"path": str(cwd or Path(path).parent)}})
+        try:
+            client.execute()
+        finally:
+            if kernel.has_kernel:
+                kernel.shutdown_kernel(now=True)
     return notebook
 
 
