@@ -680,12 +680,16 @@ plot_ravine(ravine_paths, "30 steps on a ravine, four optimizers");
 # %% role="experiment"
 mini_batch_size = 64
 num_epochs = 5000
-batches_per_epoch = len(random_mini_batches(train_X, train_Y, mini_batch_size))
+# A new shuffle at every epoch (its seed is the epoch number), made once here and shared by
+# every run below: all the runs see the same mini-batches, and none pays for reshuffling.
+epoch_batches = [random_mini_batches(train_X, train_Y, mini_batch_size, seed=epoch)
+                 for epoch in range(num_epochs)]
+batches_per_epoch = len(epoch_batches[0])
 
 
 def moons_batches(epoch):
     """The mini-batches of one epoch: a new shuffle at every epoch, the same for every run."""
-    return random_mini_batches(train_X, train_Y, mini_batch_size, seed=epoch)
+    return epoch_batches[epoch]
 
 
 def make_step(optimizer, learning_rates, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8):
@@ -693,10 +697,11 @@ def make_step(optimizer, learning_rates, beta=0.9, beta1=0.9, beta2=0.999, epsil
 
     learning_rates: the learning rate of every epoch (an array of length num_epochs).
     """
+    learning_rates = [float(rate) for rate in learning_rates]  # plain floats, read every step
     state = {}
 
     def step(parameters, grads, t):
-        learning_rate = float(learning_rates[(t - 1) // batches_per_epoch])  # this epoch's
+        learning_rate = learning_rates[(t - 1) // batches_per_epoch]  # this epoch's
         if optimizer == "gd":
             return update_parameters_with_gd(parameters, grads, learning_rate)
         if t == 1:  # the first update: zero state with the shapes of the parameters
