@@ -6,6 +6,7 @@ in a fresh namespace, with the mutated solution cell in place of the reference o
 """
 
 import re
+import textwrap
 
 from autograder.course import source_notebook
 from autograder.notebooks import grade_id_of, read_notebook, role_of, source_of
@@ -16,11 +17,23 @@ REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUT
                     re.S | re.M)
 
 
-def mutate(cell_source, body):
-    """``cell_source`` with its solution region replaced by ``body`` (indented to match)."""
+def region_body(cell_source):
+    """The text between ### BEGIN SOLUTION and ### END SOLUTION, dedented."""
     match = REGION.search(cell_source)
     if not match:
         raise ValueError("the solution cell has no ### BEGIN SOLUTION region")
+    lines = match.group(0).splitlines()[1:-1]
+    return textwrap.dedent("\n".join(lines))
+
+
+def mutate(cell_source, body):
+    """``cell_source`` with its solution region replaced by ``body`` (indented to match); an
+    autograder.suite.Edit is applied to the reference region first."""
+    match = REGION.search(cell_source)
+    if not match:
+        raise ValueError("the solution cell has no ### BEGIN SOLUTION region")
+    if not isinstance(body, str):
+        body = body.apply(region_body(cell_source))
     indent = match.group(1)
     lines = "".join(indent + line + "\n" if line.strip() else "\n"
                     for line in body.splitlines())

@@ -31,7 +31,34 @@ class Mistake:
     name: str
     hint: str  # the likely mistake, in the learner's words
     concept: str  # what to revisit
-    mutant: str | None = None  # a whole wrong solution cell demonstrating it
+    # A wrong solution region demonstrating it: its whole text, or edit(...) of the reference's
+    mutant: "str | Edit | None" = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A mutant written as changes to the reference solution region, so the reference is never
+    copied into a suite: (old, new) text replacements, then lines added before and after."""
+
+    replacements: tuple = ()
+    before: str = ""
+    after: str = ""
+
+    def apply(self, body):
+        # Inline comments ("code  # why") are dropped first, so edits match the code alone.
+        body = "\n".join(line.split("  #")[0].rstrip() if "  #" in line else line
+                         for line in body.splitlines())
+        for old, new in self.replacements:
+            if old not in body:
+                raise ValueError(f"mutant: {old!r} is not in the reference solution")
+            body = body.replace(old, new)
+        return "".join(part + "\n" for part in (self.before,) if part) + body + \
+            ("\n" + self.after if self.after else "")
+
+
+def edit(*replacements, before="", after=""):
+    """Edit of the reference region: edit(("old", "new"), ..., before="...", after="...")."""
+    return Edit(tuple(replacements), before, after)
 
 
 def catalogue(*groups):

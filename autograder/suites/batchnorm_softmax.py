@@ -13,7 +13,7 @@ large samples.
 import numpy as np
 
 from autograder.plain import Raised, Unsupported
-from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, \
+from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, edit, \
     difference, fresh_global_rng_state, generic_verdict, global_rng_state, lookup
 from helpers.checks.batchnorm_softmax import (SAMPLE_SIZE, batchnorm_inputs, copy_state,
                                               beta_problem, bn_backward_problem,
@@ -320,30 +320,6 @@ def judge_batchnorm_forward(student, reference):
     return Verdict(True, "passed")
 
 
-def _forward_mutant(variance="np.var(Z, axis=1, keepdims=True)", std="np.sqrt(var + epsilon)",
-                    update=("momentum", "(1 - momentum)"),
-                    test_std="np.sqrt(bn_state['running_var'] + epsilon)",
-                    output="gamma * Z_norm + beta"):
-    """A batchnorm_forward body with one planted change: the variance, the standard deviation
-    (train and test), the running averages' weights (old, batch) or None for no update, or the
-    output."""
-    lines = ["if mode == 'train':",
-             "    mu = np.mean(Z, axis=1, keepdims=True)",
-             f"    var = {variance}",
-             f"    std = {std}",
-             "    Z_norm = (Z - mu) / std"]
-    if update:
-        old, new = update
-        lines += [f"    bn_state['running_mean'] = {old} * bn_state['running_mean'] + {new} * mu",
-                  f"    bn_state['running_var'] = {old} * bn_state['running_var'] + {new} * var"]
-    lines += ["    cache = (Z_norm, gamma, std)",
-              "else:",
-              f"    Z_norm = (Z - bn_state['running_mean']) / ({test_std})",
-              "    cache = None",
-              f"Z_tilde = {output}"]
-    return "\n".join(lines)
-
-
 
 SUITE.add(GradedTest(
     grade_id="test_batchnorm_forward", solution_id="batchnorm_forward",
@@ -353,29 +329,34 @@ SUITE.add(GradedTest(
         Mistake("unbiased_variance", "Your variance divides by m - 1 (ddof=1).",
                 "batch norm uses the biased variance of the batch, dividing by m (np.var's "
                 "default)",
-                _forward_mutant(variance="np.var(Z, axis=1, ddof=1, keepdims=True)")),
+                edit(("np.var(Z, axis=1, keepdims=True)", "np.var(Z, axis=1, ddof=1, keepdims=True)"))),
         Mistake("epsilon_outside_sqrt", "Your epsilon is added outside the square root.",
                 "z_norm = (z - mu) / sqrt(var + epsilon): epsilon goes inside the root",
-                _forward_mutant(std="np.sqrt(var) + epsilon",
-                                test_std="np.sqrt(bn_state['running_var']) + epsilon")),
+                edit(("np.sqrt(var + epsilon)", "np.sqrt(var) + epsilon"),
+                     ('np.sqrt(bn_state["running_var"] + epsilon)',
+                      '(np.sqrt(bn_state["running_var"]) + epsilon)'))),
         Mistake("no_epsilon", "Your normalization leaves out epsilon.",
                 "divide by sqrt(var + epsilon)"),
         Mistake("no_sqrt", "You divide by the variance instead of the standard deviation.",
                 "divide by sqrt(var + epsilon)"),
         Mistake("no_gamma_beta", "Your Z_tilde is not scaled by gamma and shifted by beta.",
-                "Z_tilde = gamma * Z_norm + beta", _forward_mutant(output="Z_norm")),
+                "Z_tilde = gamma * Z_norm + beta", edit(("Z_tilde = gamma * Z_norm + beta", "Z_tilde = Z_norm"))),
         Mistake("train_values", "In train mode your Z_tilde has the wrong values.",
                 "each row: (z - batch mean) / sqrt(batch variance + epsilon), then gamma and "
                 "beta"),
         Mistake("running_never_updated", "Your train mode never updates the running averages.",
                 "assign the new averages back into bn_state[\"running_mean\"] and "
                 "bn_state[\"running_var\"]",
-                _forward_mutant(update=None)),
+                edit(('    bn_state["running_mean"] = momentum * bn_state["running_mean"] + (1 - momentum) * mu\n', ""),
+                     ('    bn_state["running_var"] = momentum * bn_state["running_var"] + (1 - momentum) * var\n', ""))),
         Mistake("running_weighted_wrong_way", "Your running averages give the batch the weight "
                 "momentum and the old average 1 - momentum.",
                 "an exponentially weighted average keeps momentum of the old value: running = "
                 "momentum * running + (1 - momentum) * batch",
-                _forward_mutant(update=("(1 - momentum)", "momentum"))),
+                edit(('momentum * bn_state["running_mean"] + (1 - momentum) * mu',
+                      '(1 - momentum) * bn_state["running_mean"] + momentum * mu'),
+                     ('momentum * bn_state["running_var"] + (1 - momentum) * var',
+                      '(1 - momentum) * bn_state["running_var"] + momentum * var'))),
         Mistake("running_values", "Your running averages have the wrong values after a "
                 "train-mode step.",
                 "running = momentum * running + (1 - momentum) * (batch mean or biased batch "
@@ -461,18 +442,18 @@ def judge_batchnorm_backward(student, reference):
     return Verdict(True, "passed")
 
 
-def _backward_mutant(dgamma, dbeta, dZ):
-    return ("Z_norm, gamma, std = cache\n"
-            f"dgamma = {dgamma}\n"
-            f"dbeta = {dbeta}\n"
-            "dZ_norm = dZ_tilde * gamma\n"
-            f"dZ = {dZ}")
-
-
 DGAMMA = "np.sum(dZ_tilde * Z_norm, axis=1, keepdims=True) / m"
 DBETA = "np.sum(dZ_tilde, axis=1, keepdims=True) / m"
 DZ = ("(dZ_norm - np.mean(dZ_norm, axis=1, keepdims=True)\n"
       "      - Z_norm * np.mean(dZ_norm * Z_norm, axis=1, keepdims=True)) / std")
+
+
+def _backward_mutant(dgamma=DGAMMA, dbeta=DBETA, dZ=DZ):
+    """The reference backward region with dgamma, dbeta or dZ's expression replaced (each
+    default is the reference's own text, which the edit checks is there)."""
+    return edit((f"dgamma = {DGAMMA}", f"dgamma = {dgamma}"), (f"dbeta = {DBETA}", f"dbeta = {dbeta}"),
+                (f"dZ = {DZ}", f"dZ = {dZ}"))
+
 
 SUITE.add(GradedTest(
     grade_id="test_batchnorm_backward", solution_id="batchnorm_backward",
@@ -485,33 +466,30 @@ SUITE.add(GradedTest(
         Mistake("dgamma_wrong_axis", "Your dgamma is summed over the wrong axis.",
                 "one dgamma per unit: sum over the examples of the batch (axis=1, "
                 "keepdims=True), shape (n_l, 1)",
-                _backward_mutant("np.sum(dZ_tilde * Z_norm, axis=0, keepdims=True) / m",
-                                 DBETA, DZ)),
+                _backward_mutant(dgamma="np.sum(dZ_tilde * Z_norm, axis=0, keepdims=True) / m")),
         Mistake("dbeta_wrong_axis", "Your dbeta is summed over the wrong axis.",
                 "one dbeta per unit: sum over the examples of the batch (axis=1, "
                 "keepdims=True), shape (n_l, 1)",
-                _backward_mutant(DGAMMA, "np.sum(dZ_tilde, axis=0, keepdims=True) / m", DZ)),
+                _backward_mutant(dbeta="np.sum(dZ_tilde, axis=0, keepdims=True) / m")),
         Mistake("params_not_averaged", "Your dgamma and dbeta are sums over the batch, m times "
                 "too large.",
                 "like dW and db, dgamma and dbeta are gradients of the mean cost: divide by m",
-                _backward_mutant("np.sum(dZ_tilde * Z_norm, axis=1, keepdims=True)",
-                                 "np.sum(dZ_tilde, axis=1, keepdims=True)", DZ)),
+                _backward_mutant(dgamma="np.sum(dZ_tilde * Z_norm, axis=1, keepdims=True)",
+                                 dbeta="np.sum(dZ_tilde, axis=1, keepdims=True)")),
         Mistake("param_values", "Your dgamma or dbeta has the wrong values.",
                 "dbeta = mean of dZ_tilde and dgamma = mean of dZ_tilde * Z_norm, over the "
                 "batch"),
         Mistake("missing_variance_term", "Your dZ leaves out the path through the variance.",
                 "sigma^2 depends on every z of the batch: dZ has a third term, "
                 "- Z_norm * mean(dZ_norm * Z_norm)",
-                _backward_mutant(DGAMMA, DBETA,
-                                 "(dZ_norm - np.mean(dZ_norm, axis=1, keepdims=True)) / std")),
+                _backward_mutant(dZ="(dZ_norm - np.mean(dZ_norm, axis=1, keepdims=True)) / std")),
         Mistake("missing_mean_term", "Your dZ leaves out the path through the mean.",
                 "mu depends on every z of the batch: dZ has the term - mean(dZ_norm)",
-                _backward_mutant(DGAMMA, DBETA,
-                                 "(dZ_norm - Z_norm * np.mean(dZ_norm * Z_norm, axis=1, "
-                                 "keepdims=True)) / std")),
+                _backward_mutant(dZ="(dZ_norm - Z_norm * np.mean(dZ_norm * Z_norm, axis=1, "
+                                    "keepdims=True)) / std")),
         Mistake("dZ_divided_by_m", "Your dZ is m times too small.",
                 "dZ is per example, like dZ_tilde: the 1/m is applied in linear_backward",
-                _backward_mutant(DGAMMA, DBETA, "(" + DZ + ") / m")),
+                _backward_mutant(dZ="(" + DZ + ") / m")),
         Mistake("dZ_values", "Your dZ disagrees with the numerical gradient.",
                 "the three paths from z to the loss: directly, through mu, through sigma^2"),
     ),

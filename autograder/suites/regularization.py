@@ -26,7 +26,7 @@ import io
 import numpy as np
 
 from autograder.plain import Raised, Unsupported
-from autograder.suite import (GradedTest, Mistake, Suite, Verdict, attempt,
+from autograder.suite import (GradedTest, Mistake, Suite, Verdict, attempt, edit,
                               fresh_global_rng_state, generic_verdict, global_rng_state, lookup)
 from helpers.checks.regularization import (GRAD_KEYS, as_number, dropped_unit_problem,
                                            example_net, expectation_problem, grads_problem,
@@ -347,26 +347,9 @@ def judge_dropout_forward(student, reference):
     return Verdict(True, "passed")
 
 
-FORWARD_SOLUTION = """Z1, _ = linear_forward(X, W1, b1)
-A1 = relu(Z1)
-D1 = rng.random(A1.shape) < keep_prob
-A1 = A1 * D1 / keep_prob
-Z2, _ = linear_forward(A1, W2, b2)
-A2 = relu(Z2)
-D2 = rng.random(A2.shape) < keep_prob
-A2 = A2 * D2 / keep_prob
-Z3, _ = linear_forward(A2, W3, b3)
-A3 = sigmoid(Z3)"""
-
-
 def _forward_mutant(*replacements):
-    """The solution written out (FORWARD_SOLUTION) with (old, new) text replacements."""
-    body = FORWARD_SOLUTION
-    for old, new in replacements:
-        if old not in body:
-            raise ValueError(f"mutant: {old!r} is not in the solution text")
-        body = body.replace(old, new)
-    return body
+    """The reference forward pass with (old, new) text replacements."""
+    return edit(*replacements)
 
 
 SUITE.add(GradedTest(
@@ -424,11 +407,10 @@ SUITE.add(GradedTest(
                 _forward_mutant(("A1 * D1 / keep_prob", "A1 / keep_prob"))),
         Mistake("dropout_on_input", "Dropout was applied to the input X.",
                 "dropout is for the hidden layers only; X goes in untouched",
-                "X = X * (rng.random(X.shape) < keep_prob) / keep_prob\n" + FORWARD_SOLUTION),
+                edit(before="X = X * (rng.random(X.shape) < keep_prob) / keep_prob")),
         Mistake("dropout_on_output", "Dropout was applied to the output layer.",
                 "dropout is for the hidden layers only; A3 = sigmoid(Z3)",
-                FORWARD_SOLUTION + "\nD3 = rng.random(A3.shape) < keep_prob\n"
-                "A3 = A3 * D3 / keep_prob"),
+                edit(after="D3 = rng.random(A3.shape) < keep_prob\nA3 = A3 * D3 / keep_prob")),
         Mistake("cache_inconsistent", "The next layer does not use the activations stored in "
                 "the cache.", "apply dropout to A1 before computing Z2 from it, and store that "
                 "A1", _forward_mutant(("A1 = A1 * D1 / keep_prob\n"
@@ -524,22 +506,9 @@ def judge_dropout_backward(student, reference):
     return Verdict(True, "passed")
 
 
-BACKWARD_SOLUTION = """dA2, dW3, db3 = linear_backward(dZ3, (cache["A2"], cache["W3"]))
-dA2 = dA2 * cache["D2"] / keep_prob
-dZ2 = relu_backward(dA2, cache["Z2"])
-dA1, dW2, db2 = linear_backward(dZ2, (cache["A1"], cache["W2"]))
-dA1 = dA1 * cache["D1"] / keep_prob
-dZ1 = relu_backward(dA1, cache["Z1"])
-_, dW1, db1 = linear_backward(dZ1, (X, cache["W1"]))"""
-
-
 def _backward_mutant(*replacements):
-    body = BACKWARD_SOLUTION
-    for old, new in replacements:
-        if old not in body:
-            raise ValueError(f"mutant: {old!r} is not in the solution text")
-        body = body.replace(old, new)
-    return body
+    """The reference backward pass with (old, new) text replacements."""
+    return edit(*replacements)
 
 
 SUITE.add(GradedTest(
