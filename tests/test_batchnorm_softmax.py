@@ -302,3 +302,14 @@ def test_spirals_and_one_hot():
     assert np.array_equal(encoded.argmax(axis=0), Y[0, :5]) and np.all(encoded.sum(axis=0) == 1)
     with pytest.raises(ValueError, match="labels must lie in 0..2"):
         one_hot(np.array([[0, 3]]), 3)
+
+
+def test_softmax_copes_with_float32_logits_in_any_correct_form():
+    """float32 inputs: a single-precision softmax and a log-sum-exp one both earn the points."""
+    single = ("shifted = (Z - np.max(Z, axis=0, keepdims=True)).astype(np.float32)\n"
+              "E = np.exp(shifted)\n"
+              "A = E / np.sum(E, axis=0, keepdims=True)")
+    log_sum_exp = ("top = np.max(Z, axis=0, keepdims=True)\n"
+                   "A = np.exp(Z - top - np.log(np.sum(np.exp(Z - top), axis=0, keepdims=True)))")
+    for body in (single, log_sum_exp):
+        assert verdicts_for({"softmax": body})["test_softmax"].passed, body

@@ -76,21 +76,26 @@ def probe_softmax(namespace):
                        [995.0, -999.0, -2.0]])]
     with np.errstate(all="ignore"):
         extreme = [{"Z": Z, "A": attempt(softmax, Z.copy())} for Z in large]
-    return {"moderate": moderate, "extreme": extreme}
+    # float32 logits must work too (a learner's data may come in single precision)
+    single = [{"Z": case["Z"].astype(np.float32),
+               "A": attempt(softmax, case["Z"].astype(np.float32))} for case in moderate[:2]]
+    return {"moderate": moderate, "extreme": extreme, "float32": single}
 
 
 def judge_softmax(student, reference):
     test = SUITE.tests["test_softmax"]
     if "missing" in student:
         return generic_verdict(test, ("raised", "", student["missing"].text))
-    for group in ("moderate", "extreme"):
+    for group in ("moderate", "extreme", "float32"):
+        # single precision carries about 7 digits: compare float32 results at that precision
+        tolerance = {"rtol": 1e-5, "atol": 1e-7} if group == "float32" else {}
         for case, expected in zip(student[group], reference[group]):
-            found = difference(case["A"], expected["A"])
+            found = difference(case["A"], expected["A"], **tolerance)
             if not found:
                 continue
             if found[0] in ("raised", "unsupported"):
                 return generic_verdict(test, found)
-            problem = softmax_problem(expected["Z"], case["A"]) if group == "moderate" else \
+            problem = softmax_problem(expected["Z"], case["A"]) if group != "extreme" else \
                 overflow_problem(case["A"]) or softmax_problem(expected["Z"], case["A"])
             return _verdict(test, problem) if problem else test.fail("values")
     return Verdict(True, "passed")
