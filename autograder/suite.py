@@ -156,6 +156,16 @@ def fresh_global_rng_state():
     return global_rng_state()
 
 
+def missing_functions(namespace, *names):
+    """{"missing": Raised} for the first of ``names`` the notebook does not define, else None:
+    what a probe returns instead of calling a function that is not there."""
+    for name in names:
+        function = lookup(namespace, name)
+        if isinstance(function, Raised):
+            return {"missing": function}
+    return None
+
+
 def global_rng_state():
     """A fingerprint of numpy's global RandomState."""
     _, keys, position, *_ = np.random.get_state()

@@ -13,8 +13,8 @@ large samples.
 import numpy as np
 
 from autograder.plain import Raised, Unsupported
-from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, edit, \
-    difference, fresh_global_rng_state, generic_verdict, global_rng_state, lookup
+from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, difference, edit, \
+    fresh_global_rng_state, generic_verdict, global_rng_state, missing_functions
 from helpers.checks.batchnorm_softmax import (SAMPLE_SIZE, batchnorm_inputs, copy_state,
                                               beta_problem, bn_backward_problem,
                                               bn_running_problem, bn_test_problem,
@@ -42,14 +42,6 @@ def _verdict(test, problem):
     return test.fail(problem.mistake)
 
 
-def _missing(namespace, *names):
-    for name in names:
-        function = lookup(namespace, name)
-        if isinstance(function, Raised):
-            return {"missing": function}
-    return None
-
-
 def _raised(test, value):
     """A generic verdict when ``value`` is an exception or an unsupported object, else None."""
     if isinstance(value, Raised):
@@ -62,7 +54,7 @@ def _raised(test, value):
 # ------------------------------------------------------------------ softmax
 
 def probe_softmax(namespace):
-    missing = _missing(namespace, "softmax")
+    missing = missing_functions(namespace, "softmax")
     if missing:
         return missing
     softmax = namespace["softmax"]
@@ -142,7 +134,7 @@ def _probabilities_and_labels(seed, C, m):
 
 
 def probe_cost(namespace):
-    missing = _missing(namespace, "compute_softmax_cost")
+    missing = missing_functions(namespace, "compute_softmax_cost")
     if missing:
         return missing
     function = namespace["compute_softmax_cost"]
@@ -206,7 +198,7 @@ SUITE.add(GradedTest(
 # ------------------------------------------------------------------ the gradient at the output
 
 def probe_softmax_backward(namespace):
-    missing = _missing(namespace, "softmax_backward")
+    missing = missing_functions(namespace, "softmax_backward")
     if missing:
         return missing
     function = namespace["softmax_backward"]
@@ -263,7 +255,7 @@ def _pair_first(function, *args):
 
 
 def probe_batchnorm_forward(namespace):
-    missing = _missing(namespace, "batchnorm_forward")
+    missing = missing_functions(namespace, "batchnorm_forward")
     if missing:
         return missing
     forward = namespace["batchnorm_forward"]
@@ -400,7 +392,7 @@ def _gradients(forward, backward, Z, gamma, beta, state, dZ_tilde):
 
 
 def probe_batchnorm_backward(namespace):
-    missing = _missing(namespace, "batchnorm_forward", "batchnorm_backward")
+    missing = missing_functions(namespace, "batchnorm_forward", "batchnorm_backward")
     if missing:
         return missing
     forward, backward = namespace["batchnorm_forward"], namespace["batchnorm_backward"]
@@ -507,7 +499,7 @@ def _sampler_probe(name, cases):
     """A probe calling ``name`` on ``cases`` [(low_exp, high_exp, size, seed)], then the first
     case again with its seed and with another seed, watching numpy's global generator."""
     def probe(namespace):
-        missing = _missing(namespace, name)
+        missing = missing_functions(namespace, name)
         if missing:
             return missing
         function = namespace[name]

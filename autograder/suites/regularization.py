@@ -26,7 +26,7 @@ import io
 import numpy as np
 
 from autograder.plain import Raised, Unsupported
-from autograder.suite import (GradedTest, Mistake, Suite, Verdict, attempt, edit,
+from autograder.suite import (GradedTest, Mistake, Suite, Verdict, attempt, edit, missing_functions,
                               fresh_global_rng_state, generic_verdict, global_rng_state, lookup)
 from helpers.checks.regularization import (GRAD_KEYS, as_number, dropped_unit_problem,
                                            example_net, expectation_problem, grads_problem,
@@ -72,14 +72,6 @@ def _raised(test, value):
     return None
 
 
-def _missing(namespace, *names):
-    for name in names:
-        function = lookup(namespace, name)
-        if isinstance(function, Raised):
-            return {"missing": function}
-    return None
-
-
 def numerical_gradients(cost_of, parameters):
     """Two-sided differences (J(theta + eps) - J(theta - eps)) / 2 eps of ``cost_of(parameters)``
     for every entry of every parameter: a dict "dW1", "db1", ... with the parameters' shapes."""
@@ -106,7 +98,7 @@ def _close_to(grads, expected):
 # ------------------------------------------------------------------ L2: the cost
 
 def probe_cost(namespace):
-    missing = _missing(namespace, "compute_cost_with_regularization")
+    missing = missing_functions(namespace, "compute_cost_with_regularization")
     if missing:
         return missing
     function = namespace["compute_cost_with_regularization"]
@@ -184,7 +176,7 @@ SUITE.add(GradedTest(
 # ------------------------------------------------------------------ L2: the gradient
 
 def probe_l2_backward(namespace):
-    missing = _missing(namespace, "backward_propagation_with_regularization",
+    missing = missing_functions(namespace, "backward_propagation_with_regularization",
                        "forward_propagation", "backward_propagation")
     if missing:
         return missing
@@ -281,7 +273,7 @@ SUITE.add(GradedTest(
 # ------------------------------------------------------------------ dropout: the forward pass
 
 def probe_dropout_forward(namespace):
-    missing = _missing(namespace, "forward_propagation_with_dropout")
+    missing = missing_functions(namespace, "forward_propagation_with_dropout")
     if missing:
         return missing
     function = namespace["forward_propagation_with_dropout"]
@@ -347,11 +339,6 @@ def judge_dropout_forward(student, reference):
     return Verdict(True, "passed")
 
 
-def _forward_mutant(*replacements):
-    """The reference forward pass with (old, new) text replacements."""
-    return edit(*replacements)
-
-
 SUITE.add(GradedTest(
     grade_id="test_forward_propagation_with_dropout",
     solution_id="forward_propagation_with_dropout",
@@ -365,46 +352,46 @@ SUITE.add(GradedTest(
                 "the cache holds Z1, D1, A1, W1, Z2, D2, A2, W2, Z3, A3, W3"),
         Mistake("mask_shape", "The masks do not have one independent draw per unit and per "
                 "example.", "D^[l] has the shape of A^[l], (n_l, m): rng.random(A1.shape)",
-                _forward_mutant(("rng.random(A1.shape)", "rng.random((A1.shape[0], 1))"),
+                edit(("rng.random(A1.shape)", "rng.random((A1.shape[0], 1))"),
                                 ("rng.random(A2.shape)", "rng.random((A2.shape[0], 1))"))),
         Mistake("mask_not_binary", "The cache's masks hold other values than 0 and 1 (True and "
                 "False).", "D^[l] = (U < keep_prob), a mask; store it, not the random numbers",
-                _forward_mutant(("D1 = rng.random(A1.shape) < keep_prob\n"
+                edit(("D1 = rng.random(A1.shape) < keep_prob\n"
                                  "A1 = A1 * D1 / keep_prob",
                                  "D1 = rng.random(A1.shape)\n"
                                  "A1 = A1 * (D1 < keep_prob) / keep_prob"))),
         Mistake("mask_reversed", "Your masks keep about 1 - keep_prob of the units: the "
                 "comparison is reversed.", "keep a unit where rng.random(shape) < keep_prob",
-                _forward_mutant(("< keep_prob", "> keep_prob"))),
+                edit(("< keep_prob", "> keep_prob"))),
         Mistake("mask_distribution", "Your masks do not keep each unit with probability "
                 "keep_prob.", "draw uniform numbers on [0, 1) with rng.random(shape) and keep "
                 "those below keep_prob",
-                _forward_mutant(("rng.random(", "rng.standard_normal("))),
+                edit(("rng.random(", "rng.standard_normal("))),
         Mistake("layer_missed", "One hidden layer gets no dropout.",
                 "dropout applies to both hidden layers, A1 and A2",
-                _forward_mutant(("D2 = rng.random(A2.shape) < keep_prob\n"
+                edit(("D2 = rng.random(A2.shape) < keep_prob\n"
                                  "A2 = A2 * D2 / keep_prob",
                                  "D2 = np.ones(A2.shape, dtype=bool)"))),
         Mistake("global_rng", "Your function draws from numpy's global random generator.",
                 "randomness comes in through the argument: draw with rng.random(shape)",
-                _forward_mutant(("rng.random(A1.shape)", "np.random.rand(*A1.shape)"),
+                edit(("rng.random(A1.shape)", "np.random.rand(*A1.shape)"),
                                 ("rng.random(A2.shape)", "np.random.rand(*A2.shape)"))),
         Mistake("rng_not_used", "Your masks do not come from the generator you were given: the "
                 "same generator state gave different masks, or different ones the same masks.",
                 "draw every mask from the rng argument, e.g. rng.random(A1.shape)",
-                _forward_mutant(("rng.random(", "np.random.default_rng().random("))),
+                edit(("rng.random(", "np.random.default_rng().random("))),
         Mistake("no_division", "The kept activations are not divided by keep_prob.",
                 "inverted dropout: A = A * D / keep_prob keeps the expected value of A",
-                _forward_mutant(("A1 * D1 / keep_prob", "A1 * D1"),
+                edit(("A1 * D1 / keep_prob", "A1 * D1"),
                                 ("A2 * D2 / keep_prob", "A2 * D2"))),
         Mistake("multiplied_by_keep_prob", "The kept activations are multiplied by keep_prob "
                 "instead of divided by it.",
                 "inverted dropout: A = A * D / keep_prob keeps the expected value of A",
-                _forward_mutant(("A1 * D1 / keep_prob", "A1 * D1 * keep_prob"),
+                edit(("A1 * D1 / keep_prob", "A1 * D1 * keep_prob"),
                                 ("A2 * D2 / keep_prob", "A2 * D2 * keep_prob"))),
         Mistake("mask_not_applied", "A hidden layer's activations do not use its mask.",
                 "A = A * D / keep_prob, with the mask D you drew for that layer",
-                _forward_mutant(("A1 * D1 / keep_prob", "A1 / keep_prob"))),
+                edit(("A1 * D1 / keep_prob", "A1 / keep_prob"))),
         Mistake("dropout_on_input", "Dropout was applied to the input X.",
                 "dropout is for the hidden layers only; X goes in untouched",
                 edit(before="X = X * (rng.random(X.shape) < keep_prob) / keep_prob")),
@@ -413,14 +400,14 @@ SUITE.add(GradedTest(
                 edit(after="D3 = rng.random(A3.shape) < keep_prob\nA3 = A3 * D3 / keep_prob")),
         Mistake("cache_inconsistent", "The next layer does not use the activations stored in "
                 "the cache.", "apply dropout to A1 before computing Z2 from it, and store that "
-                "A1", _forward_mutant(("A1 = A1 * D1 / keep_prob\n"
+                "A1", edit(("A1 = A1 * D1 / keep_prob\n"
                                        "Z2, _ = linear_forward(A1, W2, b2)",
                                        "Z2, _ = linear_forward(A1, W2, b2)\n"
                                        "A1 = A1 * D1 / keep_prob"))),
         Mistake("forward_wrong", "With keep_prob = 1 (nothing dropped) the output differs from "
                 "forward_propagation's.", "the forward pass of forward_propagation, with "
                 "dropout added after each hidden ReLU",
-                _forward_mutant(("A3 = sigmoid(Z3)", "A3 = sigmoid(relu(Z3))"))),
+                edit(("A3 = sigmoid(Z3)", "A3 = sigmoid(relu(Z3))"))),
         Mistake("hidden_wrong", "A hidden layer's activations are not relu(Z) * D / keep_prob.",
                 "the four steps of inverted dropout"),
         Mistake("output_wrong", "A3 is not sigmoid(Z3).", "the output layer has no dropout"),
@@ -456,7 +443,7 @@ def _fixed_masks(layers_dims, m, keep_prob, seed):
 
 
 def probe_dropout_backward(namespace):
-    missing = _missing(namespace, "backward_propagation_with_dropout")
+    missing = missing_functions(namespace, "backward_propagation_with_dropout")
     if missing:
         return missing
     function = namespace["backward_propagation_with_dropout"]
@@ -506,11 +493,6 @@ def judge_dropout_backward(student, reference):
     return Verdict(True, "passed")
 
 
-def _backward_mutant(*replacements):
-    """The reference backward pass with (old, new) text replacements."""
-    return edit(*replacements)
-
-
 SUITE.add(GradedTest(
     grade_id="test_backward_propagation_with_dropout",
     solution_id="backward_propagation_with_dropout",
@@ -526,21 +508,21 @@ SUITE.add(GradedTest(
         Mistake("different_mask", "The backward pass draws new random masks instead of reusing "
                 "the forward pass's.", "the masks D1 and D2 are in the cache; the backward "
                 "pass draws nothing",
-                _backward_mutant(('cache["D2"]', '(np.random.rand(*cache["A2"].shape) < '
+                edit(('cache["D2"]', '(np.random.rand(*cache["A2"].shape) < '
                                                  'keep_prob)'),
                                  ('cache["D1"]', '(np.random.rand(*cache["A1"].shape) < '
                                                  'keep_prob)'))),
         Mistake("mask_not_applied", "Units that the forward pass dropped still get a gradient.",
                 "multiply dA1 and dA2 by the forward pass's masks, cache['D1'] and cache['D2']",
-                _backward_mutant(('dA2 * cache["D2"] / keep_prob', 'dA2 / keep_prob'),
+                edit(('dA2 * cache["D2"] / keep_prob', 'dA2 / keep_prob'),
                                  ('dA1 * cache["D1"] / keep_prob', 'dA1 / keep_prob'))),
         Mistake("no_division", "The gradients of the kept units are not divided by keep_prob.",
                 "the forward pass divided the kept activations by keep_prob, so dA = dA * D / "
-                "keep_prob", _backward_mutant(('cache["D2"] / keep_prob', 'cache["D2"]'),
+                "keep_prob", edit(('cache["D2"] / keep_prob', 'cache["D2"]'),
                                               ('cache["D1"] / keep_prob', 'cache["D1"]'))),
         Mistake("divided_twice", "The gradients are divided by keep_prob more than once per "
                 "layer.", "dA = dA * D / keep_prob, once for each hidden layer",
-                _backward_mutant(('cache["D2"] / keep_prob', 'cache["D2"] / keep_prob ** 2'))),
+                edit(('cache["D2"] / keep_prob', 'cache["D2"] / keep_prob ** 2'))),
         Mistake("wrong_gradient", "The gradients are not those of the net with the forward "
                 "pass's masks.", "backward_propagation with dA = dA * D / keep_prob for the "
                 "two hidden layers"),
