@@ -169,7 +169,7 @@ def numpy_run(case, X, Y, parameters, steps, optimizers, step_costs=None, parts=
     _, history = train_mini_batches(
         X, Y, parameters, num_epochs=steps, step=step, batches=batches,
         cost=compute_cost if step_costs is None else cost,
-        record_every=10 if step_costs is None else 1, progress=False)
+        record_every=10 if step_costs is None else 1, progress=False, packed=True)
     return history.final_cost
 
 
