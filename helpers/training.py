@@ -9,12 +9,15 @@ For the given net (``forward=model_forward, backward=model_backward``, the defau
 step runs on arrays allocated once. On the course's small nets a step is a few dozen NumPy
 calls on tiny arrays, and the time goes to the overhead of each call and to allocating its
 result, not to arithmetic; so ``_FullBatchNet`` (train) and ``_MiniBatchNet``
-(train_mini_batches) write into preallocated buffers with ``out=`` and take fewer calls: dW
-and db come out of one product, dZ [A_prev; 1]^T = m [dW db]; in train the bias also joins
-the forward product, Z = [W b] [A_prev; 1], and every parameter lives in one flat vector, so
-that the update is a single call. They sum the same numbers in another order, so they agree with the plain loop to
-rounding (about 1e-15; like any change of BLAS or CPU, more where gradient descent itself is
-chaotic, e.g. huge weights with a large learning rate).
+(train_mini_batches) write into preallocated buffers with ``out=`` and take fewer, cheaper
+calls: np.dot rather than np.matmul, 0-d arrays rather than Python floats as constants. In
+train the bias joins the product, Z = [W b] [A_prev; 1], dW and db come out of one product,
+and every parameter lives in one flat vector, so that the update is a single call; with
+``packed=True`` train_mini_batches hands an elementwise update rule every weight and every
+bias as one array each, so that the learner's rule makes a third of the calls. They sum the
+same numbers in another order, so they agree with the plain loop to rounding (about 1e-15;
+like any change of BLAS or CPU, more where gradient descent itself is chaotic, e.g. huge
+weights with a large learning rate).
 """
 
 from dataclasses import dataclass, field

@@ -224,6 +224,87 @@ def test_a_wrong_update_gets_the_given_functions_error(circles):
     assert str(raised.value) == str(plain.value)
 
 
+def adam(learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """Adam written here, key by key, in the style of the course."""
+    v, s = {}, {}
+
+    def step(parameters, grads, t):
+        for key in parameters:
+            d = grads["d" + key]
+            v[key] = beta1 * v.get(key, 0.0) + (1 - beta1) * d
+            s[key] = beta2 * s.get(key, 0.0) + (1 - beta2) * d ** 2
+            v_hat, s_hat = v[key] / (1 - beta1 ** t), s[key] / (1 - beta2 ** t)
+            parameters[key] = parameters[key] - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
+        return parameters
+    return step
+
+
+@pytest.mark.parametrize("rule", [adam, momentum])
+def test_packed_updates_give_the_same_bits(circles, rule):
+    """An elementwise rule on every weight at once computes exactly what it computes layer by
+    layer: the same trained parameters, costs and snapshots, to the last bit."""
+    X, Y = circles
+    parameters = initial([2, 5, 2, 1])
+    runs = []
+    for packed in (False, True):
+        seen = []
+        trained, history = train_mini_batches(
+            X, Y, parameters, num_epochs=30, batches=epoch_batches(X, Y), step=rule(),
+            record_every=7, progress=False, packed=packed,
+            on_record=lambda epoch, p: seen.append({k: v.copy() for k, v in p.items()}))
+        runs.append((trained, history, seen))
+    (unpacked, history, seen), (packed, packed_history, packed_seen) = runs
+    assert list(packed) == list(unpacked)
+    assert all(np.array_equal(packed[key], unpacked[key]) for key in unpacked)
+    assert packed_history == history
+    assert len(packed_seen) == len(seen) == 6
+    for got, want in zip(packed_seen, seen):
+        assert list(got) == list(want)
+        assert all(np.array_equal(got[key], want[key]) for key in want)
+
+
+def test_packed_step_sees_every_weight_and_every_bias_in_one_array(circles):
+    X, Y = circles
+    parameters = initial([2, 5, 2, 1])
+    calls = []
+
+    def step(packed, grads, t):
+        calls.append((set(packed), {k: v.shape for k, v in packed.items()},
+                      {k: v.copy() for k, v in grads.items()}, packed["W1"].copy()))
+        return packed
+
+    X_batch, Y_batch = X[:, :64], Y[:, :64]
+    train_mini_batches(X, Y, parameters, num_epochs=1, batches=lambda epoch: [(X_batch, Y_batch)],
+                       step=step, progress=False, packed=True)
+    keys, shapes, grads, weights = calls[0]
+    assert keys == {"W1", "b1"} and shapes == {"W1": (22, 1), "b1": (8, 1)}
+    AL, caches = model_forward(X_batch, parameters)
+    expected = model_backward(AL, Y_batch, caches)
+    assert set(grads) == {"dW1", "db1"}
+    np.testing.assert_allclose(grads["dW1"][:, 0], np.concatenate(
+        [expected[f"dW{l}"].ravel() for l in (1, 2, 3)]), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(grads["db1"][:, 0], np.concatenate(
+        [expected[f"db{l}"].ravel() for l in (1, 2, 3)]), rtol=1e-12, atol=1e-15)
+    assert np.array_equal(weights[:, 0], np.concatenate(
+        [parameters[f"W{l}"].ravel() for l in (1, 2, 3)]))
+
+
+def test_packed_mistakes_get_clear_errors(circles):
+    X, Y = circles
+    batches = epoch_batches(X, Y)
+    with pytest.raises(ValueError, match="packed=True needs the given net"):
+        train_mini_batches(X, Y, initial([2, 5, 2, 1]), num_epochs=1, batches=batches,
+                           step=momentum(), forward=lambda X, p: model_forward(X, p),
+                           progress=False, packed=True)
+    with pytest.raises(ValueError, match=r"'W1': array of shape \(1, 22\)"):
+        train_mini_batches(X, Y, initial([2, 5, 2, 1]), num_epochs=1, batches=batches,
+                           step=lambda p, g, t: dict(p, W1=p["W1"].T), progress=False,
+                           packed=True)
+    with pytest.raises(ValueError, match="it returned a tuple"):
+        train_mini_batches(X, Y, initial([2, 5, 2, 1]), num_epochs=1, batches=batches,
+                           step=lambda p, g, t: (p, g), progress=False, packed=True)
+
+
 # ---------------------------------------------------------------- progress
 
 class CountingBar:
