@@ -141,10 +141,6 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
 
     def gradients(X_batch, Y_batch, parameters):
         """(AL, grads) of one mini-batch; AL may be a buffer that the next step overwrites."""
-        if packed:
-            net.unpack_into_buffers(parameters)
-            AL = net.mini_batch_gradients(X_batch, Y_batch, net.W, net.b)
-            return AL, net.packed_gradients()
         if net is not None:
             try:
                 AL = net.mini_batch_gradients(X_batch, Y_batch,
@@ -155,6 +151,9 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
                 pass  # unexpected shapes or keys: let the given functions say what is wrong
         AL, caches = forward(X_batch, parameters)
         return AL, backward(AL, Y_batch, caches)
+
+    if packed:
+        gradients = net.packed_gradients  # noqa: F811 (the same, for packed parameters)
 
     def unpacked(parameters):
         if not packed:
@@ -395,8 +394,11 @@ class _MiniBatchNet:
             f"{self.W_all.shape}, 'b1': array of shape {self.b_all.shape}}} (every weight, "
             f"every bias); it returned {_described(packed)}")
 
-    def packed_gradients(self):
-        return {"dW1": self.dW_all.copy(), "db1": self.db_all.copy()}
+    def packed_gradients(self, X_batch, Y_batch, packed):
+        """(AL buffer, {"dW1", "db1"} fresh) for the packed parameters an update returned."""
+        self.unpack_into_buffers(packed)
+        AL = self.mini_batch_gradients(X_batch, Y_batch, self.W, self.b)
+        return AL, {"dW1": self.dW_all.copy(), "db1": self.db_all.copy()}
 
     def gradients(self):
         """grads as model_backward returns them: fresh arrays, in its order."""
