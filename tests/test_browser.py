@@ -296,12 +296,12 @@ def open_notebook(page, lab, path):
 def wait_until_idle(page, timeout=300):
     """Wait until the kernel is idle and no cell is running or queued (three calm polls)."""
     deadline, calm = time.monotonic() + timeout, 0
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(150)
     while calm < 3:
         if time.monotonic() > deadline:
             raise AssertionError(f"cells still running after {timeout} s")
         calm = 0 if page.evaluate(BUSY_JS) else calm + 1
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(150)
 
 
 def menu(page, top, item):
