@@ -14,9 +14,11 @@ from torch.optim, BCEWithLogitsLoss, float64 like NumPy.
 Before timing, both sides take a few steps from the same weights and must agree on the cost at
 every step to 1e-6. Then the NumPy and the PyTorch run alternate (NumPy, PyTorch, NumPy, ...),
 so that both see the same load on a shared machine, and the ratio of their median wall times is
-compared with the target. Each thread count runs in its own process, because NumPy's BLAS reads
-its thread count when it is loaded. Exit status: 0 when every target is met, 1 when one is
-missed or the costs disagree, 2 when torch is not installed (pip install -e '.[bench]').
+compared with the target; each NumPy measurement repeats its (much shorter) run until it covers
+about as much time as a PyTorch run. Each thread count runs in its own process, because
+NumPy's BLAS reads its thread count when it is loaded. Exit status: 0 when every target is met,
+1 when one is missed or the costs disagree, 2 when torch is not installed (pip install -e
+'.[bench]').
 
 Needs torch==2.13.0 (the `bench` extra); torch is not a course dependency.
 """
@@ -251,18 +253,28 @@ def measure(threads, repeats, quick):
         if case.kind != "full batch":
             sides += ["loop", "loop+batches"]
             made = [optimizers[2](X, Y, 64, seed=epoch) for epoch in range(case.steps)]
-        times = {side: [] for side in sides}
         finals = {}
+
+        def timed(side):
+            """Seconds of one run of ``side``."""
+            start = time.perf_counter()
+            if side == "torch":
+                finals[side] = torch_run(case, X, Y, parameters, case.steps)
+            else:
+                parts = "all" if side == "numpy" else side
+                finals[side] = numpy_run(case, X, Y, parameters, case.steps, optimizers,
+                                         parts=parts, made=made)
+            return time.perf_counter() - start
+
+        # A NumPy run is much shorter than a PyTorch run: each measurement of a NumPy side
+        # repeats it until it covers about as much time as one PyTorch run, so that both
+        # sides average over the same stretch of a shared machine's ups and downs.
+        rounds = max(1, round(timed("torch") / timed("numpy")))
+        times = {side: [] for side in sides}
         for _ in range(repeats):
             for side in sides:
-                start = time.perf_counter()
-                if side == "torch":
-                    finals[side] = torch_run(case, X, Y, parameters, case.steps)
-                else:
-                    parts = "all" if side == "numpy" else side
-                    finals[side] = numpy_run(case, X, Y, parameters, case.steps, optimizers,
-                                             parts=parts, made=made)
-                times[side].append(time.perf_counter() - start)
+                count = 1 if side == "torch" else rounds
+                times[side].append(sum(timed(side) for _ in range(count)) / count)
         median = {side: statistics.median(seconds) for side, seconds in times.items()}
         numpy_time, torch_time = median["numpy"], median["torch"]
         shares = {side: median[side] / _steps(case, X) * 1e6 for side in sides[2:]}
@@ -271,6 +283,7 @@ def measure(threads, repeats, quick):
             "numpy_s": numpy_time, "torch_s": torch_time, "ratio": numpy_time / torch_time,
             "numpy_times": times["numpy"], "torch_times": times["torch"],
             "steps_compared": len(numpy_costs), "cost_difference": difference,
+            "numpy_runs_per_measurement": rounds,
             "final_cost_numpy": finals["numpy"], "final_cost_torch": finals["torch"],
             "per_step_us_numpy": numpy_time / _steps(case, X) * 1e6,
             "per_step_us_torch": torch_time / _steps(case, X) * 1e6,
