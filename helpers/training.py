@@ -139,21 +139,21 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
         order = list(parameters)  # the caller's key order, for the trained parameters
         parameters = net.pack(parameters)
 
-    def gradients(X_batch, Y_batch, parameters):
-        """(AL, grads) of one mini-batch; AL may be a buffer that the next step overwrites."""
-        if net is not None:
-            try:
-                AL = net.mini_batch_gradients(X_batch, Y_batch,
-                                              [parameters[key] for key in net.W_keys],
-                                              [parameters[key] for key in net.b_keys])
-                return AL, net.gradients()
-            except (ValueError, TypeError, KeyError):
-                pass  # unexpected shapes or keys: let the given functions say what is wrong
-        AL, caches = forward(X_batch, parameters)
-        return AL, backward(AL, Y_batch, caches)
-
     if packed:
-        gradients = net.packed_gradients  # noqa: F811 (the same, for packed parameters)
+        gradients = net.packed_gradients
+    else:
+        def gradients(X_batch, Y_batch, parameters):
+            """(AL, grads) of one mini-batch; AL may be a buffer that the next step overwrites."""
+            if net is not None:
+                try:
+                    AL = net.mini_batch_gradients(X_batch, Y_batch,
+                                                  [parameters[key] for key in net.W_keys],
+                                                  [parameters[key] for key in net.b_keys])
+                    return AL, net.gradients()
+                except (ValueError, TypeError, KeyError):
+                    pass  # unexpected shapes or keys: let the given functions say what is wrong
+            AL, caches = forward(X_batch, parameters)
+            return AL, backward(AL, Y_batch, caches)
 
     def unpacked(parameters):
         if not packed:
@@ -346,7 +346,8 @@ class _MiniBatchNet:
     each batch size (Z^[l], A^[l], dA^[l], the ReLU masks) are allocated the first time that
     size comes, and written with ``out=``. Products use np.dot, which has less overhead than
     np.matmul on tiny matrices; db = dZ 1 (a column of ones) is a product too; constants are
-    0-d arrays, which NumPy combines with an array faster than a Python float. dZ^[L] is
+    0-d arrays, which NumPy combines with an array faster than a Python float; the ReLU masks
+    are floats, sign(A) (1 where Z > 0), which multiply faster than booleans. dZ^[L] is
     divided by m first, so the products give the gradients of the mean cost directly: the same
     numbers as model_backward, summed in another order (they agree to about 1e-15).
     """
