@@ -146,11 +146,8 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
             """(AL, grads) of one mini-batch; AL may be a buffer that the next step overwrites."""
             if net is not None:
                 try:
-                    AL = net.mini_batch_gradients(X_batch, Y_batch,
-                                                  [parameters[key] for key in net.W_keys],
-                                                  [parameters[key] for key in net.b_keys])
-                    return AL, net.gradients()
-                except (ValueError, TypeError, KeyError):
+                    return net.gradients(X_batch, Y_batch, parameters)
+                except (ValueError, TypeError, KeyError, AttributeError):
                     pass  # unexpected shapes or keys: let the given functions say what is wrong
             AL, caches = forward(X_batch, parameters)
             return AL, backward(AL, Y_batch, caches)
@@ -342,14 +339,16 @@ class _MiniBatchNet:
 
     The weights W1, W2, ... live one after the other in a column ``W_all``, the biases in
     ``b_all``, and their gradients likewise in ``dW_all`` and ``db_all``; ``W[l - 1]``,
-    ``dW[l - 1]``, ... are views of them with the shapes of the layers. The activations of
-    each batch size (Z^[l], A^[l], dA^[l], the ReLU masks) are allocated the first time that
-    size comes, and written with ``out=``. Products use np.dot, which has less overhead than
-    np.matmul on tiny matrices; db = dZ 1 (a column of ones) is a product too; constants are
-    0-d arrays, which NumPy combines with an array faster than a Python float; the ReLU masks
-    are floats, sign(A) (1 where Z > 0), which multiply faster than booleans. dZ^[L] is
-    divided by m first, so the products give the gradients of the mean cost directly: the same
-    numbers as model_backward, summed in another order (they agree to about 1e-15).
+    ``dW[l - 1]``, ... are views of them with the shapes of the layers. Each step first copies
+    the parameters the update rule returned into W_all and b_all (two copies when packed, one
+    per parameter otherwise). The activations of each batch size (Z^[l], A^[l], dA^[l], the
+    ReLU masks) are allocated the first time that size comes, with a plan of the step that
+    names every array it reads and writes (``_Plan``). Products use np.dot, which has less
+    overhead than np.matmul on tiny matrices; db = dZ 1 (a column of ones) is a product too;
+    constants are 0-d arrays, which NumPy combines with an array faster than a Python float;
+    the ReLU masks are floats, sign(A) (1 where Z > 0), which multiply faster than booleans.
+    dZ^[L] is divided by m first, so the products give the gradients of the mean cost directly:
+    the same numbers as model_backward, summed in another order (they agree to about 1e-15).
     """
 
     def __init__(self, sizes):
@@ -359,25 +358,31 @@ class _MiniBatchNet:
         self.dW_all, self.dW = _column_of_blocks(shapes)
         self.b_all, self.b = _column_of_blocks([(n, 1) for n in sizes[1:]])
         self.db_all, self.db = _column_of_blocks([(n, 1) for n in sizes[1:]])
-        self.W_keys = [f"W{l}" for l in range(1, L + 1)]
-        self.b_keys = [f"b{l}" for l in range(1, L + 1)]
-        self.views = dict(zip(self.W_keys, self.W)) | dict(zip(self.b_keys, self.b))
+        W_keys = [f"W{l}" for l in range(1, L + 1)]
+        b_keys = [f"b{l}" for l in range(1, L + 1)]
+        self.views = dict(zip(W_keys, self.W)) | dict(zip(b_keys, self.b))
         # grads in the order model_backward fills them: dWL, dbL, ..., dW1, db1
         self.grad_keys = [(f"dW{l}", self.dW[l - 1], f"db{l}", self.db[l - 1])
                           for l in range(L, 0, -1)]
-        self.backward_grads = [(self.dW[l - 1], self.db[l - 1]) for l in range(L, 1, -1)]
         self.sizes = sizes
-        self.activations = {}  # batch size -> _Activations
+        self.plans = {}  # batch size -> _Plan
 
     @classmethod
     def build(cls, parameters):
         sizes = _given_net_sizes(parameters)
         return None if sizes is None else cls(sizes)
 
+    def load(self, parameters):
+        """Copy W1, b1, ..., WL, bL into the net's buffers; ValueError if one does not fit."""
+        for key, view in self.views.items():
+            value = parameters[key]
+            if value.shape != view.shape:
+                raise ValueError(f"{key} has shape {value.shape}, not {view.shape}")
+            np.copyto(view, value)
+
     def pack(self, parameters):
         """{"W1": every weight, "b1": every bias}, fresh columns."""
-        for key, view in self.views.items():
-            view[...] = parameters[key]
+        self.load(parameters)
         return {"W1": self.W_all.copy(), "b1": self.b_all.copy()}
 
     def unpack_into_buffers(self, packed):
@@ -398,71 +403,78 @@ class _MiniBatchNet:
     def packed_gradients(self, X_batch, Y_batch, packed):
         """(AL buffer, {"dW1", "db1"} fresh) for the packed parameters an update returned."""
         self.unpack_into_buffers(packed)
-        AL = self.mini_batch_gradients(X_batch, Y_batch, self.W, self.b)
+        AL = self.mini_batch_gradients(X_batch, Y_batch)
         return AL, {"dW1": self.dW_all.copy(), "db1": self.db_all.copy()}
 
-    def gradients(self):
-        """grads as model_backward returns them: fresh arrays, in its order."""
+    def gradients(self, X_batch, Y_batch, parameters):
+        """(AL buffer, grads as model_backward returns them: fresh arrays, in its order)."""
+        self.load(parameters)
+        AL = self.mini_batch_gradients(X_batch, Y_batch)
         grads = {}
         for dW_key, dW, db_key, db in self.grad_keys:
             grads[dW_key], grads[db_key] = dW.copy(), db.copy()
-        return grads
+        return AL, grads
 
-    def mini_batch_gradients(self, X_batch, Y_batch, W, b):
-        """model_forward and model_backward for the weights ``W`` and biases ``b`` (lists by
-        layer): fills dW_all and db_all, returns the AL buffer."""
-        m = X_batch.shape[1]
-        buffers = self.activations.get(m)
-        if buffers is None:
-            buffers = self.activations[m] = _Activations(self.sizes, m)
+    def mini_batch_gradients(self, X_batch, Y_batch):
+        """model_forward and model_backward for the parameters in the buffers: fills dW_all
+        and db_all, returns the AL buffer."""
+        plan = self.plans.get(X_batch.shape[1])
+        if plan is None:
+            plan = self.plans[X_batch.shape[1]] = _Plan(self, X_batch.shape[1])
         A_prev = X_batch
-        for W_l, b_l, (Z, A) in zip(W, b, buffers.hidden):  # LINEAR -> RELU
-            np.dot(W_l, A_prev, out=Z)  # Z = W A_prev + b
-            np.add(Z, b_l, out=Z)
+        for W, b, Z, A in plan.hidden:  # LINEAR -> RELU
+            np.dot(W, A_prev, out=Z)  # Z = W A_prev + b
+            np.add(Z, b, out=Z)
             np.maximum(Z, _ZERO, out=A)
             A_prev = A
-        Z, AL = buffers.Z_L, buffers.AL  # LINEAR -> SIGMOID
-        np.dot(W[-1], A_prev, out=Z)
-        np.add(Z, b[-1], out=Z)
+        W, b, Z, AL = plan.output  # LINEAR -> SIGMOID
+        np.dot(W, A_prev, out=Z)
+        np.add(Z, b, out=Z)
         with np.errstate(over="ignore", under="ignore"):  # as helpers.network.sigmoid
             np.negative(Z, out=AL)  # AL = 1 / (1 + exp(-Z)); exp overflows to inf: AL = 0
             np.exp(AL, out=AL)
         np.add(AL, _ONE, out=AL)
         np.divide(_ONE, AL, out=AL)
-        dZ, ones = buffers.dZ_L, buffers.ones
+        dZ, ones = plan.dZ_L, plan.ones
         np.subtract(AL, Y_batch, out=dZ)  # dZ^[L] = AL - Y
-        np.divide(dZ, buffers.m, out=dZ)  # / m: the gradients are those of the mean cost
-        for W_l, (dW, db), (A_prev, A_prev_T, dA_prev, active) in zip(
-                W[:0:-1], self.backward_grads, buffers.backward):  # layers L, ..., 2
+        np.divide(dZ, plan.m, out=dZ)  # / m: the gradients are those of the mean cost
+        for W_T, dW, db, A_prev, A_prev_T, dA_prev, active in plan.backward:  # L, ..., 2
             np.dot(dZ, A_prev_T, out=dW)  # dW = dZ A_prev^T
             np.dot(dZ, ones, out=db)  # db = sum of dZ over the examples
-            np.dot(W_l.T, dZ, out=dA_prev)  # dA^[l-1] = W^T dZ
+            np.dot(W_T, dZ, out=dA_prev)  # dA^[l-1] = W^T dZ
             np.sign(A_prev, out=active)  # relu_backward: dZ = dA * 1[Z > 0], and A > 0 there
             np.multiply(dA_prev, active, out=dA_prev)
             dZ = dA_prev
-        np.dot(dZ, X_batch.T, out=self.dW[0])
-        np.dot(dZ, ones, out=self.db[0])
+        dW, db = plan.first_layer
+        np.dot(dZ, X_batch.T, out=dW)
+        np.dot(dZ, ones, out=db)
         return AL
 
 
 _ZERO, _ONE = np.zeros(()), np.ones(())  # 0-d arrays: faster operands than 0.0 and 1.0
 
 
-class _Activations:
-    """The arrays one step of the given net writes, for mini-batches of m examples."""
+class _Plan:
+    """One step of a _MiniBatchNet for mini-batches of m examples: the arrays it writes,
+    allocated once, grouped with the parameters and gradients each layer uses."""
 
-    def __init__(self, sizes, m):
+    def __init__(self, net, m):
+        sizes = net.sizes
         self.m = np.array(float(m))
         Z = [np.empty((n, m)) for n in sizes[1:]]  # Z^[l] at index l - 1
         A = [np.empty((n, m)) for n in sizes[1:-1]]  # hidden A^[l]
         dA = [np.empty((n, m)) for n in sizes[1:-1]]  # dA^[l], then dZ^[l], in place
         active = [np.empty((n, m)) for n in sizes[1:-1]]  # 1[Z^[l] > 0], as floats
-        self.hidden = list(zip(Z, A))
-        self.Z_L, self.AL, self.dZ_L = Z[-1], np.empty((sizes[-1], m)), np.empty((sizes[-1], m))
-        self.ones = np.ones((m, 1))
-        # from layer L down to 2: (A^[l-1], its transpose, dA^[l-1], mask of layer l - 1)
-        self.backward = [(A[l - 2], A[l - 2].T, dA[l - 2], active[l - 2])
-                         for l in range(len(sizes) - 1, 1, -1)]
+        L = len(sizes) - 1
+        # hidden layers: (W, b, Z^[l], A^[l]); the output layer: (W, b, Z^[L], AL)
+        self.hidden = list(zip(net.W, net.b, Z, A))
+        self.output = (net.W[-1], net.b[-1], Z[-1], np.empty((sizes[-1], m)))
+        self.dZ_L, self.ones = np.empty((sizes[-1], m)), np.ones((m, 1))
+        # from layer L down to 2: (W^T, dW, db, A^[l-1], its transpose, dA^[l-1], the mask
+        # of layer l - 1); then layer 1's dW and db
+        self.backward = [(net.W[l - 1].T, net.dW[l - 1], net.db[l - 1], A[l - 2], A[l - 2].T,
+                          dA[l - 2], active[l - 2]) for l in range(L, 1, -1)]
+        self.first_layer = (net.dW[0], net.db[0])
 
 
 def _relu_mask(shape):
