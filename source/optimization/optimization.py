@@ -680,7 +680,9 @@ plot_ravine(ravine_paths, "30 steps on a ravine, four optimizers");
 # net as one array `"W1"` and all the biases as one array `"b1"` — as if the net had a single
 # layer — and one NumPy call updates 22 weights instead of three calls updating 10, 10 and 2.
 # On arrays this small, the time goes to each call, not to the arithmetic. (Frameworks do the
-# same: PyTorch's "foreach" optimizers update many tensors in one call.)
+# same: PyTorch's "foreach" optimizers update many tensors in one call.) To watch your
+# functions work layer by layer instead, change `packed=True` to `packed=False` in
+# `train_moons`: the results stay the same, only slower.
 #
 # **Experiment.** Predict: with such a small learning rate, which optimizers will still be far
 # from a good boundary after 5,000 epochs? Does momentum help much at this rate?
