@@ -8,8 +8,9 @@ number of steps, timed in one run.
 The NumPy side is the code the notebooks run: helpers.training.train (full batch) and
 train_mini_batches(..., packed=True), as Assignment 4 trains on the moons, with its Adam
 (source/optimization: update_parameters_with_adam, initialize_adam, random_mini_batches),
-falling back to a plain Adam written the same way when that notebook is absent. The PyTorch side is an ordinary torch loop: nn.Sequential, an optimizer
-from torch.optim, BCEWithLogitsLoss, float64 like NumPy.
+falling back to a plain Adam written the same way when that notebook is absent. The PyTorch side
+is an ordinary torch loop: nn.Sequential, an optimizer from torch.optim, BCEWithLogitsLoss,
+float64 like NumPy.
 
 Before timing, both sides take a few steps from the same weights and must agree on the cost at
 every step to 1e-6. Then the NumPy and the PyTorch run alternate (NumPy, PyTorch, NumPy, ...),

@@ -28,6 +28,7 @@ from helpers.network import compute_cost, model_backward, model_forward
 from helpers.progress import progress_bar
 
 PROGRESS_EVERY = 250  # steps between two progress-bar updates: never every step
+_ZERO, _ONE = np.zeros(()), np.ones(())  # 0-d arrays: faster operands than 0.0 and 1.0
 
 
 @dataclass
@@ -138,8 +139,6 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
     if packed:
         order = list(parameters)  # the caller's key order, for the trained parameters
         parameters = net.pack(parameters)
-
-    if packed:
         gradients = net.packed_gradients
     else:
         def gradients(X_batch, Y_batch, parameters):
@@ -310,11 +309,7 @@ class _FullBatchNet:
         for dWb, A_prev_T, W_T, dA_prev, Z_prev, A_prev, active in self.backward_plan:
             np.dot(dZ, A_prev_T, out=dWb)  # [dW db]
             np.dot(W_T, dZ, out=dA_prev)  # dA^[l-1] = W^T dZ
-            if active.dtype == bool:  # relu_backward: dZ^[l-1] = dA * 1[Z > 0]
-                np.greater(Z_prev, _ZERO, out=active)
-            else:
-                np.sign(A_prev, out=active)
-            np.multiply(dA_prev, active, out=dA_prev)
+            _relu_backward_in_place(dA_prev, Z_prev, A_prev, active)
             dZ = dA_prev
         dWb, X_T = self.first_layer
         np.dot(dZ, X_T, out=dWb)
@@ -346,7 +341,7 @@ class _MiniBatchNet:
     names every array it reads and writes (``_Plan``). Products use np.dot, which has less
     overhead than np.matmul on tiny matrices; db = dZ 1 (a column of ones) is a product too;
     constants are 0-d arrays, which NumPy combines with an array faster than a Python float;
-    the ReLU masks are floats, sign(A) (1 where Z > 0), which multiply faster than booleans.
+    the ReLU masks are those of ``_relu_mask``, as in train.
     dZ^[L] is divided by m first, so the products give the gradients of the mean cost directly:
     the same numbers as model_backward, summed in another order (they agree to about 1e-15).
     """
@@ -438,20 +433,16 @@ class _MiniBatchNet:
         dZ, ones = plan.dZ_L, plan.ones
         np.subtract(AL, Y_batch, out=dZ)  # dZ^[L] = AL - Y
         np.divide(dZ, plan.m, out=dZ)  # / m: the gradients are those of the mean cost
-        for W_T, dW, db, A_prev, A_prev_T, dA_prev, active in plan.backward:  # L, ..., 2
+        for W_T, dW, db, Z_prev, A_prev, A_prev_T, dA_prev, active in plan.backward:  # L..2
             np.dot(dZ, A_prev_T, out=dW)  # dW = dZ A_prev^T
             np.dot(dZ, ones, out=db)  # db = sum of dZ over the examples
             np.dot(W_T, dZ, out=dA_prev)  # dA^[l-1] = W^T dZ
-            np.sign(A_prev, out=active)  # relu_backward: dZ = dA * 1[Z > 0], and A > 0 there
-            np.multiply(dA_prev, active, out=dA_prev)
+            _relu_backward_in_place(dA_prev, Z_prev, A_prev, active)
             dZ = dA_prev
         dW, db = plan.first_layer
         np.dot(dZ, X_batch.T, out=dW)
         np.dot(dZ, ones, out=db)
         return AL
-
-
-_ZERO, _ONE = np.zeros(()), np.ones(())  # 0-d arrays: faster operands than 0.0 and 1.0
 
 
 class _Plan:
@@ -464,17 +455,26 @@ class _Plan:
         Z = [np.empty((n, m)) for n in sizes[1:]]  # Z^[l] at index l - 1
         A = [np.empty((n, m)) for n in sizes[1:-1]]  # hidden A^[l]
         dA = [np.empty((n, m)) for n in sizes[1:-1]]  # dA^[l], then dZ^[l], in place
-        active = [np.empty((n, m)) for n in sizes[1:-1]]  # 1[Z^[l] > 0], as floats
+        active = [_relu_mask((n, m)) for n in sizes[1:-1]]  # 1[Z^[l] > 0]
         L = len(sizes) - 1
         # hidden layers: (W, b, Z^[l], A^[l]); the output layer: (W, b, Z^[L], AL)
         self.hidden = list(zip(net.W, net.b, Z, A))
         self.output = (net.W[-1], net.b[-1], Z[-1], np.empty((sizes[-1], m)))
         self.dZ_L, self.ones = np.empty((sizes[-1], m)), np.ones((m, 1))
-        # from layer L down to 2: (W^T, dW, db, A^[l-1], its transpose, dA^[l-1], the mask
-        # of layer l - 1); then layer 1's dW and db
-        self.backward = [(net.W[l - 1].T, net.dW[l - 1], net.db[l - 1], A[l - 2], A[l - 2].T,
-                          dA[l - 2], active[l - 2]) for l in range(L, 1, -1)]
+        # from layer L down to 2: (W^T, dW, db, Z^[l-1], A^[l-1], its transpose, dA^[l-1],
+        # the mask of layer l - 1); then layer 1's dW and db
+        self.backward = [(net.W[l - 1].T, net.dW[l - 1], net.db[l - 1], Z[l - 2], A[l - 2],
+                          A[l - 2].T, dA[l - 2], active[l - 2]) for l in range(L, 1, -1)]
         self.first_layer = (net.dW[0], net.db[0])
+
+
+def _relu_backward_in_place(dA, Z, A, mask):
+    """dZ = dA * 1[Z > 0], written into dA; ``mask`` is a _relu_mask buffer (A = max(Z, 0))."""
+    if mask.dtype == bool:
+        np.greater(Z, _ZERO, out=mask)
+    else:
+        np.sign(A, out=mask)  # 1 where Z > 0, since A = max(Z, 0) is positive exactly there
+    np.multiply(dA, mask, out=dA)
 
 
 def _relu_mask(shape):
