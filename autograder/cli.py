@@ -75,21 +75,39 @@ def _previous_results(report_path, journal_path):
 def cmd_grade(args, root):
     import threading
 
+    from autograder import preflight
+    from autograder.classroom import apply_lateness, write_autograded
     from autograder.course import source_notebook
-    from autograder.gradebook import open_gradebook, record, sync_assignment
+    from autograder.gradebook import merge_grader_changes, record, sync_assignment
     from autograder.grading import grade_class, submissions_in
+    from autograder.late import DeadlineError, load_deadlines
     from autograder.notebooks import read_notebook
     from autograder.sandbox import availability
 
     _known_assignment(args.assignment, root)
     submissions = Path(args.submissions) if args.submissions else root / "submitted"
     try:
-        total = len(submissions_in(submissions, args.assignment))
+        work = submissions_in(submissions, args.assignment)
+        if args.student:
+            work = [(student, folder) for student, folder in work if student == args.student]
+            if not work:
+                raise preflight.OperatorError(f"no folder {submissions / args.student}; "
+                                              "--student names a folder under the submissions")
+        preflight.submissions_present(submissions, args.assignment, work)
+        deadlines = load_deadlines(root)
+        sandboxed, how = availability()
+        preflight.sandbox_allowed(sandboxed, how, args.no_sandbox)
+        if args.scheduler:
+            preflight.scheduler_reachable(args.scheduler, args.scheduler_timeout)
+        gradebook = preflight.open_gradebook_or_explain(args.gradebook, root)
     except FileNotFoundError as error:
         raise SystemExit(f"course grade: {error}")
+    except (preflight.OperatorError, DeadlineError) as error:
+        raise SystemExit(f"course grade: {error}")
+    total = len(work)
+    folders = dict(work)
     limits = {"cell_seconds": args.cell_timeout, "total_seconds": args.total_timeout,
               "memory_mb": args.memory_mb, "output_chars": args.output_chars}
-    sandboxed, how = availability()
     if not sandboxed:
         print(f"WARNING: NO SANDBOX: {how}. Submissions run unconfined: they can read source/ "
               "(the reference solutions), other submissions and the gradebook, and write "
@@ -99,16 +117,24 @@ def cmd_grade(args, root):
     path.parent.mkdir(parents=True, exist_ok=True)
     journal = path.with_name(path.name + ".partial")
     previous = _previous_results(path, journal) if args.resume else {}
-    gradebook = open_gradebook(args.gradebook, root)
-    sync_assignment(gradebook, args.assignment,
-                    read_notebook(source_notebook(args.assignment, root)))
+    source = read_notebook(source_notebook(args.assignment, root))
+    sync_assignment(gradebook, args.assignment, source)
+    gradebook_due = gradebook.find_assignment(args.assignment).duedate
+    if args.assignment in deadlines.due:  # nbgrader's tools (collect, formgrader) see it too
+        gradebook.update_or_create_assignment(args.assignment,
+                                              duedate=deadlines.due[args.assignment])
     bar = _progress(total, args.quiet)
     lock = threading.Lock()
     journal_file = open(journal, "a" if args.resume else "w", encoding="utf-8")
 
     def on_result(result):  # this process is the gradebook's only writer, one result at a time
         with lock:
-            record(gradebook, result)
+            submitted = apply_lateness(result, folders.get(result.student), deadlines,
+                                       gradebook_due)
+            record(gradebook, result, submitted)
+            merge_grader_changes(gradebook, result)
+            write_autograded(submissions.parent / "autograded", result, source,
+                             folders.get(result.student))
             journal_file.write(json.dumps(result.to_dict()) + "\n")
             journal_file.flush()
             bar.update(1)
@@ -116,13 +142,19 @@ def cmd_grade(args, root):
     try:
         results = grade_class(args.assignment, submissions, root, workers=args.workers,
                               limits=limits, full=args.full, on_result=on_result,
-                              scheduler=args.scheduler, previous=previous)
+                              scheduler=args.scheduler, previous=previous,
+                              students=args.student and [args.student])
     finally:
         bar.close()
         gradebook.close()
         journal_file.close()
+    if args.student:  # one student regraded: the others keep their earlier entries
+        earlier = _previous_results(path, Path(os.devnull))
+        earlier.update({result.student: result for result in results})
+        results = sorted(earlier.values(), key=lambda result: result.student)
     report = {"assignment": args.assignment, "submissions": str(submissions),
               "sandbox": how if sandboxed else f"NONE: {how}",
+              "late_policy": deadlines.policy.describe(),
               "flagged_for_review": [r.student for r in results if r.review],
               "students": [result.to_dict() for result in results]}
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -130,7 +162,9 @@ def cmd_grade(args, root):
     for result in results:
         flag = "" if result.status == "graded" else f"  [{result.status}] {result.message}"
         flag += "  [REVIEW]" if result.review else ""
-        print(f"{result.student:24} {result.score:g}/{result.max_score:g}{flag}")
+        flag += f"  [late: -{result.late_penalty:g}]" if result.late_penalty else ""
+        score = result.final_score if result.final_score is not None else result.score
+        print(f"{result.student:24} {score:g}/{result.max_score:g}{flag}")
     print(f"report: {path}")
     return 0
 
@@ -233,6 +267,13 @@ def parser():
     grade.add_argument("--output-chars", type=int, default=200_000, metavar="N",
                        help="characters a submission may print (default: 200000)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--student", metavar="ID", help="grade only this student's submission "
+                       "(the report keeps the others' entries)")
+    grade.add_argument("--no-sandbox", action="store_true", help="grade even when the "
+                       "bubblewrap sandbox is unavailable (trusted submissions only); without "
+                       "it, `course grade` refuses and says how to install bubblewrap")
+    grade.add_argument("--scheduler-timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="how long to wait for --scheduler to answer (default: 10)")
     grade.set_defaults(run=cmd_grade)
 
     feedback = commands.add_parser("feedback", help="write an HTML feedback page per student "

@@ -43,6 +43,7 @@ class CellResult:
     status: str  # passed, failed, timeout, memory, output, crashed, not_run
     message: str
     mistake: str | None = None
+    manual_points: float | None = None  # a grader's score in formgrader, which counts
 
 
 @dataclass
@@ -59,6 +60,13 @@ class SubmissionResult:
     checksum: str = ""  # SHA-256 of the graded notebook, for resuming
     sandbox: str = ""  # how the learner's code was confined
     seconds: float = 0.0
+    submitted_at: str = ""  # the exchange's timestamp (ISO, UTC), "" when unknown
+    due: str = ""  # the due date that applied (ISO, UTC), "" when none
+    seconds_late: float = 0.0
+    late_penalty: float = 0.0  # points taken off for late work
+    late_message: str = ""
+    final_score: float | None = None  # points with a grader's changes, less the penalty
+    comments: dict = field(default_factory=dict)  # solution grade_id -> a grader's comment
 
     def to_dict(self):
         return asdict(self)
@@ -366,7 +374,7 @@ def _grade_remote(student, assignment, folder, root, limits, full, submissions_d
 
 
 def grade_class(assignment, submissions_dir, root=None, workers=1, limits=None, full=False,
-                on_result=None, scheduler=None, previous=None):
+                on_result=None, scheduler=None, previous=None, students=None):
     """Grade every submission of ``assignment`` under ``submissions_dir`` and return
     SubmissionResults sorted by student.
 
@@ -375,10 +383,13 @@ def grade_class(assignment, submissions_dir, root=None, workers=1, limits=None, 
     course folder and submissions at the same paths. ``previous`` (student -> earlier
     SubmissionResult) lets a resumed run reuse the results whose notebook has not changed.
     ``on_result(result)`` is called in this process as each result arrives, one at a time.
+    ``students`` (a list of ids) grades only those students' folders.
     """
     root = root or course_root()
     reference_outputs(assignment, root, limits)  # fail early if the course itself is broken
     work = submissions_in(submissions_dir, assignment)
+    if students is not None:
+        work = [(student, folder) for student, folder in work if student in students]
     results, todo = [], []
     for student, folder in work:
         earlier = (previous or {}).get(student)
