@@ -28,12 +28,16 @@ def check_course(root=None, execute=True, log=lambda message: None):
                 problems.append(f"release/{assignment}: the stub earns {cell.points:g} points "
                                 f"on {cell.grade_id}")
     if execute:
-        from autograder.execution import error_outputs, execute_notebook
+        from autograder.execution import ExecutionStopped, error_outputs, execute_notebook
         paths = [root / "source" / a / f"{a}.ipynb" for a in assignment_names(root)]
         paths += [root / "notebooks" / f"{entry.name}.ipynb" for entry in lectures(root)]
         for path in paths:
             log(f"executing {path.relative_to(root)}")
-            executed = execute_notebook(path, allow_errors=True)
+            try:
+                executed = execute_notebook(path, allow_errors=True)
+            except ExecutionStopped as stopped:
+                problems.append(str(stopped))
+                continue
             for index, error in error_outputs(executed):
                 problems.append(f"{path.relative_to(root)} cell {index} fails: {error}")
     return problems
