@@ -6,6 +6,7 @@
     course feedback ASSIGNMENT   write feedback/<student>/ASSIGNMENT/*.html from the report
     course export                write every student's scores as CSV
     course check                 prove the course is sound (see `course check --help`)
+    course report [ASSIGNMENT]   what the class got wrong: reports/class-ASSIGNMENT.html + .json
 """
 
 import argparse
@@ -15,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.course import assignment_names, course_root
+from autograder.course import assignment_names, find_course_root
 
 
 def _report_path(args, root):
@@ -30,21 +31,29 @@ def _known_assignment(name, root):
 
 
 def cmd_build(args, root):
-    from autograder.release import build_all
-    stale = build_all(root, check=args.check)
+    from autograder.release import build_all, edited_message
+    stale, edited = build_all(root, check=args.check, force=args.force)
+    for path in edited:
+        print(f"course: {edited_message(path, root)}", file=sys.stderr)
     if args.check and stale:
         for path in stale:
             print(f"out of date: {path.relative_to(root)} (run `course build`)")
         return 1
     if not args.quiet:
-        print("notebooks are up to date" if not stale else
-              "\n".join(f"built {p.relative_to(root)}" for p in stale))
-    return 0
+        print("\n".join(f"built {p.relative_to(root)}" for p in stale) if stale else
+              "notebooks are up to date" if not edited else "no notebook was built")
+    return 1 if edited else 0
 
 
 def cmd_release(args, root):
-    from autograder.release import build_all, generate_release
-    build_all(root)
+    from autograder.release import build_all, edited_message, generate_release
+    _, edited = build_all(root)
+    if edited:
+        for path in edited:
+            print(f"course: {edited_message(path, root)}", file=sys.stderr)
+        print("course: release/ was not regenerated; settle the edited notebooks first.",
+              file=sys.stderr)
+        return 1
     generate_release(root, args.assignments or None)
     print(f"release/ regenerated for {', '.join(args.assignments or assignment_names(root))}")
     return 0
@@ -170,37 +179,91 @@ def cmd_grade(args, root):
 
 
 def cmd_feedback(args, root):
+    from autograder.course import source_notebook
     from autograder.feedback import write_feedback
+    from autograder.notebooks import read_notebook
     _known_assignment(args.assignment, root)
     path = _report_path(args, root)
     if not path.is_file():
         raise SystemExit(f"course feedback: no report at {path}; run `course grade "
                          f"{args.assignment}` first (or pass --report FILE)")
-    report = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SystemExit(f"course feedback: {path} is not a grading report ({error}); run "
+                         f"`course grade {args.assignment}` again")
+    _with_grader_changes(args, root, path, report)
     submissions = Path(args.submissions or report.get("submissions") or root / "submitted")
-    written = write_feedback(report, submissions, Path(args.output) if args.output
-                             else root / "feedback")
-    print(f"wrote {len(written)} feedback page(s) under {args.output or root / 'feedback'}")
+    output = Path(args.output) if args.output else root / "feedback"
+    written, local = write_feedback(report, submissions, output,
+                                    read_notebook(source_notebook(args.assignment, root)),
+                                    _title(args.assignment, root))
+    print(f"wrote {len(written)} feedback page(s) under {output}")
+    if local and len(local) < len(written):
+        print(f"not submitted through the exchange, so `nbgrader release_feedback` cannot "
+              f"deliver their page (hand it over another way): {', '.join(local)}")
+    elif not local:
+        print(f"deliver them with `nbgrader release_feedback {args.assignment}`")
     return 0
 
 
-def cmd_export(args, root):
-    from autograder.gradebook import export_rows, open_gradebook
-    gradebook = open_gradebook(args.gradebook, root)
+def _title(assignment, root):
+    from autograder.course import assignments
+    return next((entry.title for entry in assignments(root) if entry.name == assignment),
+                assignment)
+
+
+def _with_grader_changes(args, root, path, report):
+    """Bring what graders changed in formgrader since `course grade` (scores, comments) into
+    ``report`` and rewrite it at ``path``; nothing to do without a gradebook."""
+    from autograder import preflight
+    from autograder.gradebook import default_url, merge_grader_changes
+    from autograder.grading import result_from_dict
+    url = args.gradebook
+    if url is None and not (root / "gradebook.db").is_file():
+        return
     try:
-        rows = export_rows(gradebook)
+        gradebook = preflight.open_gradebook_or_explain(url or default_url(root), root)
+    except preflight.OperatorError as error:
+        raise SystemExit(f"course {args.command}: {error}")
+    try:
+        results = [merge_grader_changes(gradebook, result_from_dict(entry))
+                   for entry in report["students"]]
     finally:
         gradebook.close()
-    output = open(args.output, "w", newline="") if args.output else sys.stdout
+    report["students"] = [result.to_dict() for result in results]
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
+def cmd_export(args, root):
+    from autograder import preflight
+    from autograder.course import assignments
+    from autograder.export import export
     try:
-        writer = csv.DictWriter(output, fieldnames=["student", "assignment", "score",
-                                                    "max_score"])
-        writer.writeheader()
-        writer.writerows(rows)
+        gradebook = preflight.open_gradebook_or_explain(args.gradebook, root)
+    except preflight.OperatorError as error:
+        raise SystemExit(f"course export: {error}")
+    try:
+        header, rows = export(gradebook, args.format, section=args.section,
+                              titles={entry.name: entry.title for entry in assignments(root)},
+                              reports_dir=Path(args.reports) if args.reports else root / "reports")
     finally:
-        if args.output:
-            output.close()
-            print(f"wrote {len(rows)} row(s) to {args.output}", file=sys.stderr)
+        gradebook.close()
+    if args.output:  # written whole, then moved into place: never a half-written file
+        target = Path(args.output)
+        partial = target.with_name(target.name + ".partial")
+        with open(partial, "w", newline="", encoding="utf-8") as output:
+            writer = csv.writer(output)
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(partial, target)
+        print(f"wrote {len(rows)} row(s) to {args.output}", file=sys.stderr)
+    else:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows(rows)
     return 0
 
 
@@ -213,16 +276,38 @@ def cmd_check(args, root):
     return 1 if problems else 0
 
 
+def cmd_report(args, root):
+    from autograder.insight import InsightError, build_insight, write_insight
+    if args.assignment:
+        _known_assignment(args.assignment, root)
+    try:
+        insight = build_insight(root, args.assignment, args.reports, args.gradebook,
+                                args.submissions, anonymous=args.anonymous)
+    except InsightError as error:
+        raise SystemExit(f"course report: {error}")
+    stem = f"class-{args.assignment}" if args.assignment else "class"
+    stem += "-anonymous" if args.anonymous else ""
+    paths = write_insight(insight, Path(args.output) if args.output else root / "reports", stem)
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def parser():
     top = argparse.ArgumentParser(
         prog="course", description="Build, release, grade and check the course. Run from the "
         "course folder (the one with nbgrader_config.py), or set COURSE_ROOT.")
+    top.add_argument("--course", metavar="DIR", help="the course directory (default: "
+                     "$COURSE_ROOT, else the current folder or its nearest parent that holds "
+                     "course.toml)")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="regenerate .ipynb notebooks from their .py "
                                 "text twins (the authored sources)")
     build.add_argument("--check", action="store_true", help="change nothing; exit 1 if any "
                        "notebook is out of date")
+    build.add_argument("--force", action="store_true", help="also replace notebooks that were "
+                       "edited since they were last built (their edits are lost)")
     build.add_argument("--quiet", action="store_true")
     build.set_defaults(run=cmd_build)
 
@@ -282,12 +367,22 @@ def parser():
     feedback.add_argument("--report", metavar="FILE", help="default: reports/ASSIGNMENT.json")
     feedback.add_argument("--submissions", metavar="DIR", help="default: the report's folder")
     feedback.add_argument("--output", metavar="DIR", help="default: feedback/")
+    feedback.add_argument("--gradebook", metavar="URL", help="where graders' changes are read "
+                          "from (default: sqlite:///gradebook.db in the course folder)")
     feedback.set_defaults(run=cmd_feedback)
 
     export = commands.add_parser("export", help="write the gradebook's scores as CSV "
                                  "(student, assignment, score, max_score)")
     export.add_argument("--gradebook", metavar="URL", help="default: sqlite:///gradebook.db")
     export.add_argument("--output", metavar="FILE", help="default: standard output")
+    export.add_argument("--format", choices=("plain", "canvas", "long"), default="plain",
+                        help="plain (default): student, assignment, score, max_score; canvas: "
+                        "a CSV for Canvas's gradebook import, one column per assignment; long: "
+                        "one row per student, assignment and test cell with status, manual "
+                        "adjustment and late penalty")
+    export.add_argument("--section", default="", help="the Section column of --format canvas")
+    export.add_argument("--reports", metavar="DIR", help="where --format long reads each "
+                        "test's status (default: reports/)")
     export.set_defaults(run=cmd_export)
 
     check = commands.add_parser(
@@ -299,15 +394,64 @@ def parser():
     check.add_argument("--no-execute", action="store_true", help="skip running the notebooks "
                        "top to bottom in a kernel")
     check.set_defaults(run=cmd_check)
+
+    report = commands.add_parser(
+        "report", help="what the class got wrong: an HTML page and JSON for the instructor",
+        description="Reads what `course grade` wrote (the JSON reports and the gradebook; "
+        "nothing is regraded) and writes reports/class-ASSIGNMENT.html and .json (the whole "
+        "course without ASSIGNMENT: reports/class.html): the score distribution and statuses, "
+        "per test the pass rate and each catalogued mistake with who made it, a student x "
+        "concept mastery table, the students who need help, and pairs of submissions whose "
+        "graded cells are nearly identical.")
+    report.add_argument("assignment", nargs="?", help="default: the whole course")
+    report.add_argument("--output", metavar="DIR", help="default: reports/")
+    report.add_argument("--reports", metavar="DIR", help="where the grading reports are "
+                        "(default: reports/)")
+    report.add_argument("--submissions", metavar="DIR", help="default: each report's folder")
+    report.add_argument("--gradebook", metavar="URL", help="default: sqlite:///gradebook.db "
+                        "when it exists")
+    report.add_argument("--anonymous", action="store_true", help="no names and no code, to "
+                        "show the class (written as class-ASSIGNMENT-anonymous.*)")
+    report.set_defaults(run=cmd_report)
     return top
+
+
+PATH_OPTIONS = ("submissions", "report", "output", "reports")
+
+
+def _chosen_root(args):
+    """The course directory: --course, else $COURSE_ROOT, else the current folder or its
+    nearest parent holding course.toml. Exits with one sentence when there is none."""
+    if args.course or os.environ.get("COURSE_ROOT"):
+        given, how = (args.course, "--course") if args.course else \
+            (os.environ["COURSE_ROOT"], "COURSE_ROOT")
+        root = Path(given).expanduser().resolve()
+        if not (root / "course.toml").is_file():
+            raise SystemExit(f"course: {how} {given} is not a course directory (no course.toml "
+                             "there); name the folder that holds course.toml and "
+                             "nbgrader_config.py")
+    else:
+        root = find_course_root(Path.cwd())
+        if root is None:
+            raise SystemExit(f"course: {Path.cwd()} is not inside a course directory (no "
+                             "course.toml here or in a parent folder); run `course` from the "
+                             "course directory, or pass --course DIR or set COURSE_ROOT")
+    if not (root / "nbgrader_config.py").is_file():
+        raise SystemExit(f"course: {root} has course.toml but no nbgrader_config.py; nbgrader "
+                         "needs it to find the course (copy it from the course template)")
+    return root
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    root = course_root()
-    if not (root / "nbgrader_config.py").is_file():
-        raise SystemExit(f"course: {root} is not the course folder (no nbgrader_config.py); "
-                         "run from the course folder or set COURSE_ROOT")
+    root = _chosen_root(args)
+    os.environ["COURSE_ROOT"] = str(root)  # workers and library calls see the same course
+    for name in PATH_OPTIONS:  # paths the user typed are relative to where they typed them
+        if getattr(args, name, None):
+            setattr(args, name, str(Path(getattr(args, name)).expanduser().resolve()))
+    if getattr(args, "gradebook", None) and args.gradebook.startswith("sqlite:///") and \
+            not args.gradebook.startswith("sqlite:////"):
+        args.gradebook = "sqlite:///" + str(Path(args.gradebook[10:]).resolve())
     os.chdir(root)
     return args.run(args, root)
 
