@@ -8,9 +8,23 @@ from pathlib import Path
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
+def find_course_root(start):
+    """The folder ``start`` or its nearest parent that holds course.toml (the course
+    directory, as nbgrader finds nbgrader_config.py), or None."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "course.toml").is_file():
+            return folder
+    return None
+
+
 def course_root():
-    """The nbgrader course directory: $COURSE_ROOT, else the checkout this package lives in."""
-    return Path(os.environ.get("COURSE_ROOT", PACKAGE_ROOT)).resolve()
+    """The nbgrader course directory: $COURSE_ROOT, else the current folder or its nearest
+    parent holding course.toml, else the checkout this package lives in (for library use; the
+    `course` command never falls back to it)."""
+    if os.environ.get("COURSE_ROOT"):
+        return Path(os.environ["COURSE_ROOT"]).resolve()
+    return find_course_root(Path.cwd()) or PACKAGE_ROOT
 
 
 @dataclass(frozen=True)

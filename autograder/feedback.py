@@ -1,54 +1,198 @@
 """Feedback pages: one HTML file per student and assignment, built from the grading report.
-They show the learner's own graded cells, the points and the message for each test; never the
-hidden tests, the reference solution or the expected values."""
 
+A page says the score that counts (a grader's changes included, the late penalty taken off),
+what happened in plain words with the next step, and, test by test, the verdict and its hint
+beside the learner's own cells it concerns, with a grader's comments. It never shows the hidden
+tests, the reference solution, the expected values or a path on the grading machine."""
+
+import re
 from html import escape
 from pathlib import Path
 
-from autograder.notebooks import grade_id_of, read_notebook, role_of, source_of, NotebookError
+from autograder.classroom import copy_exchange_files
+from autograder.notebooks import NotebookError, grade_id_of, read_notebook, role_of, source_of
 
-STYLE = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#222}
-pre{background:#f6f8fa;padding:.8rem;overflow-x:auto}.passed{color:#1b7f3b}.failed{color:#b42318}
-td,th{padding:.3rem .8rem;text-align:left;border-bottom:1px solid #ddd}"""
+STYLE = """body{font-family:system-ui,sans-serif;max-width:54rem;margin:2rem auto;color:#222;
+line-height:1.45}pre{background:#f6f8fa;padding:.8rem;overflow-x:auto;margin:.3rem 0}
+.test{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
+.test h3{margin:.2rem 0}.passed{color:#1b7f3b}.failed{color:#b42318}
+.verdict{padding:.5rem .8rem;border-left:4px solid #b42318;background:#fff4f2;margin:.5rem 0}
+.verdict.passed{border-color:#1b7f3b;background:#f1faf3}
+.problem{padding:.8rem 1rem;border:2px solid #b42318;border-radius:6px;background:#fff4f2}
+.comment{padding:.4rem .8rem;border-left:4px solid #3b6fb6;background:#f2f6fc;margin:.4rem 0}
+.late{padding:.5rem .8rem;background:#fff8e1;border-left:4px solid #c98a00}"""
+
+WHERE_TO_FETCH = ("the Assignments tab in JupyterLab (Fetch), or from your course page")
+
+# What a submission-level status means to the learner, and what to do next.
+PROBLEMS = {
+    "not_json": "your notebook could not be read: it is not valid JSON, so the file was damaged "
+                "(often cut short while saving).",
+    "not_utf8": "your notebook could not be read: it is not UTF-8 text, so the file was "
+                "damaged or is not a notebook.",
+    "empty": "your notebook could not be read: the file you submitted is empty.",
+    "not_notebook": "the file you submitted is not a Jupyter notebook.",
+    "wrong_nbformat": "your notebook was saved in a format version the grader does not read.",
+    "missing_notebook": "no notebook of this assignment was found in your submission.",
+    "unreadable": "your submitted notebook could not be opened.",
+}
+NEXT_STEP = (f"Download the assignment again from {WHERE_TO_FETCH}, copy your answers into the "
+             "fresh notebook, save it, check that it opens, and submit again. Ask your "
+             "instructor if the due date has passed: the file you submitted is kept.")
+LIMITS = {
+    "timeout": ("took too long", "look for a loop that never ends or a very slow step, and "
+                "run the notebook top to bottom yourself before submitting."),
+    "memory": ("used too much memory", "look for arrays far bigger than the exercise needs, "
+               "and run the notebook top to bottom yourself before submitting."),
+    "output": ("printed too much", "remove the print calls inside loops, and run the notebook "
+               "top to bottom yourself before submitting."),
+    "crashed": ("stopped the Python process", "remove calls such as os._exit or sys.exit and "
+                "run the notebook top to bottom yourself before submitting."),
+    "grader_error": ("could not be graded because of a problem on our side", "tell your "
+                     "instructor; your work is kept and will be graded again."),
+}
+CELL_STATUS = {"passed": "passed", "failed": "not yet right", "timeout": "took too long",
+               "memory": "used too much memory", "output": "printed too much",
+               "crashed": "stopped the Python process", "not_run": "not run"}
+
+_PATH = re.compile(r"(?<![\w.])(?:/[\w.+@~-]+)+/?")
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "epsilon": "ε", "lambda": "λ", "lambd": "λ",
+          "mu": "μ", "sigma": "σ", "theta": "θ"}
+_SUPERSCRIPT = str.maketrans("0123456789+-()nrkltij", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿʳᵏˡᵗⁱʲ")
 
 
-def render(entry, notebook_path=None):
-    """The feedback HTML for one report entry (a SubmissionResult as a dict)."""
+def without_paths(text):
+    """``text`` with every absolute path replaced by its last part (a file name), so no
+    folder of the grading machine reaches the learner."""
+    return _PATH.sub(lambda match: Path(match.group(0).rstrip("/")).name or "/", text)
+
+
+def readable_maths(text):
+    """Plain-text formulas in hints as Unicode maths: sqrt(x) -> √(x), x ** 2 and x^2 -> x²,
+    Greek letters by name, a * b -> a · b."""
+    def power(match):
+        exponent = match.group(2)
+        if all(ch in "0123456789+-()nrkltij" for ch in exponent):
+            return match.group(1) + exponent.translate(_SUPERSCRIPT)
+        return match.group(0)
+    text = re.sub(r"\bsqrt\(", "√(", text)
+    text = re.sub(r"(\w|\))\s*(?:\*\*|\^)\s*(\(?[\w+-]+\)?)", power, text)
+    text = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", lambda m: _GREEK[m.group(1)], text)
+    text = re.sub(r"(?<=\S) \* (?=\S)", " · ", text)
+    return text
+
+
+def _plain(text):
+    return escape(readable_maths(without_paths(text or "")))
+
+
+def _problem(entry):
+    """(what happened, what to do) for a submission that was not simply graded; None else."""
+    status = entry.get("status", "graded")
+    if status in PROBLEMS:
+        return PROBLEMS[status], NEXT_STEP
+    if status in LIMITS:
+        what, todo = LIMITS[status]
+        return f"part of your notebook {what}; the tests after it were still graded.", \
+            todo[0].upper() + todo[1:]
+    return None
+
+
+def _sections(source):
+    """[(test grade_id, [solution grade_ids above it])] in the source notebook's order."""
+    sections, pending = [], []
+    for cell in source["cells"]:
+        role, grade_id = role_of(cell), grade_id_of(cell)
+        if role == "solution":
+            pending.append(grade_id)
+        elif role == "test":
+            sections.append((grade_id, pending))
+            pending = []
+    return sections
+
+
+def _cell_html(cell, solutions, comments, solution_ids):
+    status = cell["status"]
+    points = cell["manual_points"] if cell.get("manual_points") is not None else cell["points"]
+    kind = "passed" if status == "passed" else "failed"
+    changed = "" if cell.get("manual_points") is None else \
+        f" (changed by your grader from {cell['points']:g})"
+    message = "" if status == "passed" and cell["message"] in ("", "passed") else \
+        _plain(cell["message"])
+    name = cell["grade_id"].removeprefix("test_")
+    code = "".join(
+        f"<pre>{escape(solutions[grade_id])}</pre>" if grade_id in solutions else
+        "<p><em>This cell was not found in your notebook.</em></p>"
+        for grade_id in solution_ids)
+    remarks = "".join(f"<div class='comment'><strong>Your grader:</strong> "
+                      f"{escape(comments[grade_id])}</div>"
+                      for grade_id in solution_ids if comments.get(grade_id))
+    return (f"<div class='test'><h3>{escape(name)}: <span class='{kind}'>"
+            f"{escape(CELL_STATUS.get(status, status))}</span>, {points:g} / "
+            f"{cell['max_points']:g} point{'s' * (cell['max_points'] != 1)}{changed}</h3>"
+            f"{code}<div class='verdict {kind}'>{message or 'Well done.'}</div>{remarks}</div>")
+
+
+def render(entry, notebook_path=None, source=None, title=None):
+    """The feedback HTML for one report entry (a SubmissionResult as a dict). ``source`` (the
+    source notebook) places each test beside the cells it concerns."""
     solutions = {}
     if notebook_path is not None:
         try:
             for cell in read_notebook(notebook_path)["cells"]:
                 if role_of(cell) == "solution":
                     solutions.setdefault(grade_id_of(cell), source_of(cell))
-        except NotebookError:
+        except (NotebookError, OSError):
             pass
-    rows = "".join(
-        f"<tr><td>{escape(cell['grade_id'])}</td><td class='{'passed' if cell['status'] == 'passed' else 'failed'}'>"
-        f"{escape(cell['status'])}</td><td>{cell['points']:g} / {cell['max_points']:g}</td>"
-        f"<td>{escape(cell['message'])}</td></tr>" for cell in entry["cells"])
-    notes = "".join(f"<li>{escape(note)}</li>" for note in entry.get("notes", []))
-    code = "".join(f"<h3>{escape(grade_id)}</h3><pre>{escape(text)}</pre>"
-                   for grade_id, text in solutions.items())
+    comments = entry.get("comments") or {}
+    by_test = dict(_sections(source)) if source else {}
+    shown = set()
+    tests = []
+    for cell in entry["cells"]:
+        ids = by_test.get(cell["grade_id"], [])
+        shown.update(ids)
+        tests.append(_cell_html(cell, solutions, comments, ids))
+    rest = [grade_id for grade_id in solutions if grade_id not in shown]
+    extra = "".join(f"<h3>{escape(grade_id)}</h3><pre>{escape(solutions[grade_id])}</pre>"
+                    for grade_id in rest)
+    score = entry.get("final_score")
+    score = entry["score"] if score is None else score
+    problem = _problem(entry)
+    banner = "" if problem is None else (
+        f"<div class='problem'><p><strong>{escape(problem[0][0].upper() + problem[0][1:])}"
+        f"</strong></p><p>{escape(problem[1])}</p></div>")
+    late = ""
+    if entry.get("late_message"):
+        text = entry["late_message"][0].upper() + entry["late_message"][1:]
+        if entry.get("late_penalty"):
+            text += f" ({entry['late_penalty']:g} points)"
+        late = f"<p class='late'>{escape(text)}.</p>"
+    notes = "".join(f"<li>{_plain(note)}</li>" for note in entry.get("notes", []))
+    name = title or entry["assignment"]
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Feedback: "
-            f"{escape(entry['assignment'])}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{escape(entry['assignment'])}: {entry['score']:g} / {entry['max_score']:g}</h1>"
-            f"<p>Student: {escape(entry['student'])}. Status: {escape(entry['status'])}"
-            f"{'. ' + escape(entry['message']) if entry.get('message') else ''}</p>"
-            f"<table><tr><th>test</th><th>status</th><th>points</th><th>message</th></tr>"
-            f"{rows}</table>{'<h2>Notes</h2><ul>' + notes + '</ul>' if notes else ''}"
-            f"<h2>Your graded cells</h2>{code or '<p>(none found)</p>'}</body></html>")
+            f"{escape(name)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{escape(name)}: {score:g} / {entry['max_score']:g}</h1>"
+            f"<p>Feedback for {escape(entry['student'])}.</p>{banner}{late}"
+            f"<h2>Test by test</h2>{''.join(tests)}"
+            f"{'<h2>Your other cells</h2>' + extra if extra else ''}"
+            f"{'<h2>Notes</h2><ul>' + notes + '</ul>' if notes else ''}</body></html>")
 
 
-def write_feedback(report, submissions_dir, feedback_dir):
-    """Write feedback/<student>/<assignment>/<assignment>.html for every report entry; returns
-    the paths written."""
-    written = []
+def write_feedback(report, submissions_dir, feedback_dir, source=None, title=None):
+    """Write feedback/<student>/<assignment>/<assignment>.html for every report entry, with the
+    exchange's timestamp.txt and submission_secret.txt beside it (what `nbgrader
+    release_feedback` reads). Returns (paths written, students whose submission did not come
+    through the exchange, so their page cannot be released through it)."""
+    written, local = [], []
     for entry in report["students"]:
         folder = Path(submissions_dir) / entry["student"] / entry["assignment"]
         notebook = folder / f"{entry['assignment']}.ipynb"
         target = Path(feedback_dir) / entry["student"] / entry["assignment"]
         target.mkdir(parents=True, exist_ok=True)
         path = target / f"{entry['assignment']}.html"
-        path.write_text(render(entry, notebook if notebook.is_file() else None), encoding="utf-8")
+        path.write_text(render(entry, notebook if notebook.is_file() else None, source, title),
+                        encoding="utf-8")
         written.append(path)
-    return written
+        if not copy_exchange_files(folder, target):
+            local.append(entry["student"])
+    return written, local
