@@ -27,7 +27,7 @@ from autograder.sandbox import availability, command_prefix
 from autograder.suite import Verdict, load_suite
 
 # Worse statuses first: a submission's overall status is the worst of its steps'.
-LIMIT_STATUSES = ("crashed", "memory", "timeout", "output")
+LIMIT_STATUSES = ("crashed", "memory", "processes", "disk", "cpu", "timeout", "output")
 
 
 class ReferenceError_(RuntimeError):
@@ -274,7 +274,7 @@ def grade_submission(student, assignment, folder, root=None, limits=None, full=F
     reference = reference_outputs(assignment, root, limits)
     with tempfile.TemporaryDirectory(prefix="grading-") as cwd:
         result.notes.extend(copy_submission_files(Path(folder), Path(cwd)))
-        prefix = command_prefix(cwd, root)
+        prefix = command_prefix(cwd, root, limits)
         result.sandbox = "bubblewrap" if prefix else f"NONE ({availability()[1]})"
         probes, kernel, notes, run = _run(assignment, source, submission, limits, full, cwd,
                                           reference.encoded, prefix)

@@ -11,12 +11,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from autograder.confine import POLL_SECONDS, Watchdog
+
 DEFAULT_LIMITS = {
     "cell_seconds": 60.0,  # one cell or one graded test
     "total_seconds": 600.0,  # one submission, all restarts included
-    "memory_mb": 3072,  # address space of the worker
+    "memory_mb": 3072,  # per process (address space) and per submission (its processes and /tmp)
     "output_chars": 200_000,  # what the learner's code may print
+    "processes": 64,  # processes and threads at once, per submission
+    "disk_mb": 512,  # bytes written per submission, working folder and /tmp together
+    "cpu_seconds": 600.0,  # CPU time per submission, all its processes and restarts together
 }
+# Sized for a 2-core, 24 GB machine grading with one worker per core: two submissions take at
+# most 2 x 3 GB of memory (their tmpfs included) and each about one core for its time limit.
+RESTART_STATUSES = ("memory", "output", "cpu", "processes", "disk")  # the worker stops after
 GRACE_SECONDS = 3.0  # after the soft alarm, before the hard kill
 STARTUP_SECONDS = 30.0  # interpreter start and imports, before the first step
 
@@ -45,6 +53,7 @@ class RunResult:
     steps: dict = field(default_factory=dict)  # step index -> StepResult
     restarts: int = 0
     seconds: float = 0.0
+    usage: dict = field(default_factory=dict)  # peak processes, memory, disk, total cpu
 
 
 def _kill(process):
@@ -55,9 +64,11 @@ def _kill(process):
     process.wait()
 
 
-def _read_events(process, fd, limits, started_at, result, reference_line):
-    """Read events until the worker finishes, dies or overruns. Returns the index of the step
-    that was running when it stopped early (None when it finished)."""
+def _read_events(process, fd, limits, started_at, result, reference_line, watchdog=None,
+                 next_step=-1):
+    """Read events until the worker finishes, dies, overruns or exceeds a bound the watchdog
+    measures. Returns the index of the step that was running when it stopped early (None when
+    it finished); a bound exceeded between steps is charged to ``next_step``."""
     buffer = b""
     current = None
     step_deadline = time.monotonic() + STARTUP_SECONDS
@@ -74,7 +85,14 @@ def _read_events(process, fd, limits, started_at, result, reference_line):
             if current is not None:
                 result.steps[current] = StepResult(status, message)
             return current if current is not None else -1
-        ready, _, _ = select.select([fd], [], [], wait)
+        ready, _, _ = select.select([fd], [], [], min(wait, POLL_SECONDS) if watchdog else wait)
+        exceeded = watchdog.check(process.pid) if watchdog else None
+        if exceeded:
+            _kill(process)
+            step = current if current is not None else next_step
+            if step >= 0:
+                result.steps[step] = StepResult(*exceeded)
+            return step
         if not ready:
             continue
         chunk = os.read(fd, 1 << 16)
@@ -100,7 +118,7 @@ def _read_events(process, fd, limits, started_at, result, reference_line):
                                                          event.get("outputs"))
                 current = None
                 step_deadline = time.monotonic() + limits["cell_seconds"] + GRACE_SECONDS
-                if event["status"] in ("memory", "output"):
+                if event["status"] in RESTART_STATUSES:
                     _kill(process)
                     return event["step"]
             elif event.get("event") == "need_reference":
@@ -124,6 +142,7 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
     result = RunResult()
     started_at = time.monotonic()
     fatal = set()  # steps that killed or stalled a worker: never run again
+    watchdog = Watchdog(limits)
     while True:
         pending = [i for i, step in enumerate(steps) if i not in result.steps]
         if not pending:
@@ -132,6 +151,11 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
             for index in pending:
                 result.steps[index] = StepResult(
                     "not_run", "not run: the submission's total time limit ran out")
+            break
+        if watchdog.cpu_exhausted:
+            for index in pending:
+                result.steps[index] = StepResult(
+                    "not_run", "not run: the submission's CPU time ran out")
             break
         # Replay code cells that already ran (the namespace is rebuilt); skip finished probes
         # and every step that brought a worker down.
@@ -144,6 +168,7 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
             pass_fds=(write_fd,), cwd=cwd, env=env or worker_environment(),
             start_new_session=True)
         os.close(write_fd)
+        watchdog.start()
         try:
             try:
                 process.stdin.write(json.dumps(job).encode() + b"\n")
@@ -152,7 +177,7 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
                 pass
             reference_line = json.dumps(reference or {}).encode() + b"\n"
             stopped_at = _read_events(process, read_fd, limits, started_at, result,
-                                      reference_line)
+                                      reference_line, watchdog, pending[0])
         finally:
             os.close(read_fd)
             if process.poll() is None:
@@ -173,4 +198,5 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
             break
         result.restarts += 1
     result.seconds = time.monotonic() - started_at
+    result.usage = dict(watchdog.peak)
     return result

@@ -4,9 +4,12 @@ folder, and has no network.
 
 The worker sees a whitelist of the file system, read-only: the system's /usr (and the usual
 symlinks), the Python installation and virtual environment, and the course's `helpers`,
-`autograder` and `datasets` folders. Its own scratch folder (a copy of the submission's files)
-is the only writable place besides an empty /tmp. PIDs, IPC, network and hostname are
-unshared, the process runs as `nobody` inside a user namespace, and it dies with its parent.
+`autograder` and `datasets` folders. Its only writable place is one tmpfs of the submission's
+disk bound, mounted on /tmp: the working folder WORKDIR in it starts as a copy of the
+submission's files (bound read-only at SUBMISSION_FILES; the worker copies them). / and /dev
+are read-only. PIDs, IPC, network and hostname are unshared, the process runs as `nobody`
+inside a user namespace (started by an unprivileged host user when grading runs as root, see
+autograder/confine.py), and it dies with its parent.
 """
 
 import functools
@@ -16,22 +19,64 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder.confine import pids_cgroups, pids_prefix, user_prefix
+
 NOBODY = "65534"
+WORKDIR = "/tmp/work"  # the working folder inside the sandbox
+SUBMISSION_FILES = "/submission"  # the submission's files, read-only, copied into WORKDIR
 
 
 @functools.lru_cache(maxsize=None)
-def availability():
-    """(True, "bubblewrap") when the sandbox works here, else (False, the reason)."""
+def _launch():
+    """(available, reason, user prefix, processes bound) for this host: whether the sandbox
+    works, the prefix that starts it as an unprivileged user (empty when this process is not
+    root, or when that user cannot run it), and (enforced, how or why not) for the bound on
+    processes and threads."""
     if os.environ.get("COURSE_SANDBOX", "auto") == "off":
-        return False, "turned off with COURSE_SANDBOX=off"
+        return False, "turned off with COURSE_SANDBOX=off", [], (False, "no sandbox")
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        return False, "bubblewrap (bwrap) is not installed; install it, e.g. `apt-get install bubblewrap`"
-    probe = subprocess.run([*_arguments(Path("/tmp"), ()), "/usr/bin/true"],
-                           capture_output=True, text=True)
-    if probe.returncode != 0:
-        return False, f"bubblewrap cannot create a sandbox here: {probe.stderr.strip()[:300]}"
-    return True, "bubblewrap"
+        return (False, "bubblewrap (bwrap) is not installed; install it, e.g. `apt-get install "
+                "bubblewrap`", [], (False, "no sandbox"))
+    package = [Path(__file__).resolve().parent]  # the user must read the course too
+
+    def probe(prefix):
+        return subprocess.run([*prefix, *_arguments(Path("/tmp"), package, 1 << 20),
+                               "/usr/bin/true"], capture_output=True, text=True)
+
+    problem = None
+    try:
+        as_user = user_prefix()
+    except RuntimeError as error:
+        as_user, problem = [], f"grading runs as root and {error}"
+    done = probe(as_user)
+    if done.returncode != 0 and as_user:
+        problem = (f"grading runs as root and the grader user cannot start the sandbox "
+                   f"({done.stderr.strip()[:200]})")
+        as_user = []
+        done = probe([])
+    if done.returncode != 0:
+        return (False, f"bubblewrap cannot create a sandbox here: {done.stderr.strip()[:300]}",
+                [], (False, "no sandbox"))
+    if problem is None:
+        who = "as this user" if not as_user else f"started as the user {as_user[1][8:]!r}"
+        processes = (True, f"RLIMIT_NPROC in the sandbox's user namespace, {who}")
+    elif pids_cgroups()[0] is not None:
+        processes = (True, f"a pids cgroup per worker (cgroup v1), as {problem}")
+    else:
+        processes = (False, f"not bounded: {problem}, and {pids_cgroups()[1]}")
+    return True, "bubblewrap", as_user, processes
+
+
+def availability():
+    """(True, "bubblewrap") when the sandbox works here, else (False, the reason)."""
+    available, reason, _, _ = _launch()
+    return available, reason
+
+
+def processes_bound():
+    """(enforced, how or why not) for the bound on a submission's processes and threads."""
+    return _launch()[3]
 
 
 def _python_roots():
@@ -40,11 +85,12 @@ def _python_roots():
     return sorted(roots)
 
 
-def _arguments(scratch, course_paths):
+def _arguments(scratch, course_paths, disk_bytes):
     args = [shutil.which("bwrap") or "bwrap",
             "--unshare-all", "--unshare-user", "--uid", NOBODY, "--gid", NOBODY,
             "--die-with-parent", "--new-session", "--hostname", "grading",
-            "--ro-bind", "/usr", "/usr", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+            "--ro-bind", "/usr", "/usr", "--dev", "/dev", "--remount-ro", "/dev",
+            "--proc", "/proc", "--size", str(int(disk_bytes)), "--tmpfs", "/tmp"]
     for name in ("bin", "lib", "lib64", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
@@ -58,20 +104,29 @@ def _arguments(scratch, course_paths):
         args += ["--ro-bind", str(root), str(root)]
     for path in course_paths:
         args += ["--ro-bind", str(path), str(path)]
-    args += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch),
-             "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR", "/tmp"]
+    args += ["--ro-bind", str(scratch), SUBMISSION_FILES, "--dir", WORKDIR, "--chdir", WORKDIR,
+             "--setenv", "COURSE_SUBMISSION_FILES", SUBMISSION_FILES, "--setenv", "COURSE_SANDBOXED",
+             "1", "--setenv", "HOME", WORKDIR, "--setenv", "TMPDIR", "/tmp",
+             "--remount-ro", "/"]
     return args
 
 
-def command_prefix(scratch, course_root):
-    """The bwrap command line that runs a worker in ``scratch`` (its writable folder), seeing
-    only the course packages of ``course_root``; None when no sandbox is available."""
-    available, _ = availability()
+def command_prefix(scratch, course_root, limits=None):
+    """The command line that runs a worker in a sandbox whose working folder starts as a copy
+    of ``scratch``, seeing only the course packages of ``course_root``, within the bounds of
+    ``limits`` (see autograder.runner.DEFAULT_LIMITS); None when no sandbox is available."""
+    from autograder.runner import DEFAULT_LIMITS
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    available, _, as_user, (processes_enforced, _) = _launch()
     if not available:
         return None
+    launcher = list(as_user)
+    if not as_user and processes_enforced and os.geteuid() == 0:
+        launcher = pids_prefix(limits["processes"])
     course_root = Path(course_root).resolve()
     course_paths = [course_root / name for name in ("helpers", "autograder", "datasets",
                                                     "course.toml")
                     if (course_root / name).exists()]
-    os.chmod(scratch, 0o777)
-    return _arguments(Path(scratch).resolve(), course_paths)
+    os.chmod(scratch, 0o755)  # read by the sandbox's user, written by nobody
+    return [*launcher, *_arguments(Path(scratch).resolve(), course_paths,
+                                   int(limits["disk_mb"]) * 1024 * 1024)]

@@ -7,7 +7,9 @@ The job is one JSON line on stdin: {"suite": name, "steps": [...], "skip": [step
 "limits": {...}} where a step is {"kind": "code", "source": ...}, {"kind": "probe",
 "grade_id": ...} or {"kind": "kernel", "grade_id": ..., "source": ...}. Events:
 {"step": k, "event": "start"} and {"step": k, "event": "done", "status": ..., "error": ...,
-"outputs": ...}. Status is ok, error, timeout, memory, output or crashed.
+"outputs": ...}. Status is ok, error, timeout, memory, output, processes (it could not start
+a process or thread: the bound on them), disk (the disk bound or the file-size limit), cpu
+(its CPU time ran out) or crashed.
 
 "kernel" steps run a test cell as nbgrader would, in the learner's namespace, with its hidden
 test judging against reference outputs. They come last: before the first one the worker emits
@@ -16,9 +18,11 @@ reference never exists in this process while the probes whose results count are 
 
 The worker never judges anything: the grading process compares the plain outputs with the
 reference. Limits here are the soft half (an alarm per step, an address-space limit, a cap on
-printed output); the parent process enforces the hard half by killing the worker.
+printed output, limits on processes, file size and CPU time); the parent process enforces the
+hard half by killing the worker.
 """
 
+import errno
 import io
 import json
 import os
@@ -27,6 +31,8 @@ import signal
 import sys
 import traceback
 
+CPU_GRACE_SECONDS = 5  # after the soft CPU limit's signal, before the kernel kills
+
 
 class StepTimeout(BaseException):
     """Raised by the alarm when a step runs past its time limit."""
@@ -34,6 +40,50 @@ class StepTimeout(BaseException):
 
 class OutputLimit(BaseException):
     """Raised when a step prints more than the output limit."""
+
+
+class CpuLimit(BaseException):
+    """Raised when the process has used its CPU time (SIGXCPU)."""
+
+
+def _bound_hit(error):
+    """"processes" or "disk" when ``error`` (or an exception it arose from) says a bound was
+    reached: no process or thread could start, no room to write; else None."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno == errno.EAGAIN:
+            return "processes"  # fork or clone refused
+        if isinstance(error, RuntimeError) and "can't start new thread" in str(error):
+            return "processes"
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EFBIG,
+                                                          errno.EDQUOT):
+            return "disk"
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def apply_limits(limits, sandboxed):
+    """Set this process's resource limits (inherited by everything it starts)."""
+    def cap(kind, soft, hard=None):
+        hard = soft if hard is None else hard
+        current = resource.getrlimit(kind)[1]
+        if current != resource.RLIM_INFINITY:
+            soft, hard = min(soft, current), min(hard, current)
+        resource.setrlimit(kind, (soft, hard))
+
+    if limits.get("memory_mb"):
+        cap(resource.RLIMIT_AS, int(limits["memory_mb"]) * 1024 * 1024)
+    if limits.get("disk_mb"):
+        cap(resource.RLIMIT_FSIZE, int(limits["disk_mb"]) * 1024 * 1024)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
+    if limits.get("cpu_seconds"):
+        seconds = int(float(limits["cpu_seconds"])) + 1
+        cap(resource.RLIMIT_CPU, seconds, seconds + CPU_GRACE_SECONDS)
+    if limits.get("processes") and sandboxed:
+        # Counted per user namespace, so per sandbox; outside one it would count every
+        # process of this user on the host.
+        cap(resource.RLIMIT_NPROC, int(limits["processes"]))
 
 
 class BoundedOutput:
@@ -84,10 +134,7 @@ class Worker:
         limits = job.get("limits", {})
         self.step_seconds = float(limits.get("cell_seconds", 60))
         self.output = BoundedOutput(int(limits.get("output_chars", 100_000)))
-        memory_mb = limits.get("memory_mb")
-        if memory_mb:
-            size = int(memory_mb) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        apply_limits(limits, os.environ.get("COURSE_SANDBOXED") == "1")
         self.suite = None
         self.have_reference = False
         if any(step["kind"] in ("probe", "kernel") for step in job["steps"]):
@@ -105,6 +152,9 @@ class Worker:
 
     def _alarm(self, signum, frame):
         raise StepTimeout()
+
+    def _cpu(self, signum, frame):
+        raise CpuLimit()
 
     def load_reference(self):
         """Read the reference outputs (second stdin line) for the in-kernel test cells."""
@@ -130,6 +180,7 @@ class Worker:
     def run(self):
         skip = set(self.job.get("skip", []))
         signal.signal(signal.SIGALRM, self._alarm)
+        signal.signal(signal.SIGXCPU, self._cpu)
         sys.stdout = sys.stderr = self.output
         for index, step in enumerate(self.job["steps"]):
             if index in skip:
@@ -150,13 +201,20 @@ class Worker:
                 status, error = "output", f"printed more than {self.output.limit} characters"
             except MemoryError:
                 status, error = "memory", "ran out of memory"
+            except CpuLimit:
+                status, error = "cpu", "used up its CPU time"
             except (Exception, SystemExit, KeyboardInterrupt) as caught:
                 status, error = "error", _describe(caught)
+                bound = _bound_hit(caught)
+                if bound == "processes":
+                    status, error = bound, f"could not start another process or thread ({error})"
+                elif bound == "disk":
+                    status, error = bound, f"could not write more ({error})"
             if self.output.exceeded:
                 status, error = "output", f"printed more than {self.output.limit} characters"
             self.emit({"step": index, "event": "done", "status": status, "error": error,
                        "outputs": outputs})
-            if status in ("output", "memory"):
+            if status in ("output", "memory", "cpu", "processes", "disk"):
                 break  # the process is no longer trustworthy; the parent restarts it
         self.emit({"event": "finished"})
 
@@ -169,6 +227,9 @@ def main():
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    if os.environ.get("COURSE_SUBMISSION_FILES"):  # in the sandbox: files onto its tmpfs
+        from autograder.confine import copy_submission_files
+        copy_submission_files(os.environ["COURSE_SUBMISSION_FILES"], os.getcwd())
     Worker(job, events).run()
     events.flush()
     os._exit(0)  # skip interpreter teardown (atexit handlers the learner may have added)
