@@ -4,6 +4,7 @@ assignment and lecture notebook in order."""
 import json
 
 from autograder.course import assignments, lectures
+from autograder.notebooks import cells_digest
 
 INTRO = """# Improving Deep Neural Networks
 
@@ -51,4 +52,5 @@ def landing_notebook(root=None):
                                                             "name": "python3"},
                                              "language_info": {"name": "python"}},
                 "nbformat": 4, "nbformat_minor": 5}
+    notebook["metadata"]["course"] = {"built_cells": cells_digest(notebook)}
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

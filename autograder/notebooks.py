@@ -13,6 +13,7 @@ cell's header says its role:
 only (importing nbformat costs seconds per process).
 """
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -96,7 +97,29 @@ def build(text_path, graded=True):
         given += is_given
     notebook.cells = cells
     notebook.nbformat, notebook.nbformat_minor = 4, 5
+    notebook.metadata["course"] = {"built_cells": cells_digest(notebook)}
     return nbformat.writes(notebook) + "\n"
+
+
+def cells_digest(notebook):
+    """A short hash of a notebook's cells (kind and text): what `course build` records, so that
+    it can tell a notebook someone edited from one it wrote."""
+    cells = [[cell.get("cell_type"), source_of(cell)] for cell in notebook.get("cells", [])]
+    return hashlib.sha256(json.dumps(cells).encode("utf-8")).hexdigest()[:16]
+
+
+def edited_since_build(current_text, wanted_text):
+    """True when the notebook text ``current_text`` has cells that no build wrote: its cells
+    differ from those recorded when it was built (or, for a notebook built before builds were
+    recorded, from the ones a build writes now)."""
+    try:
+        current = json.loads(current_text)
+        recorded = current.get("metadata", {}).get("course", {}).get("built_cells")
+    except (ValueError, AttributeError):
+        return True
+    if not isinstance(recorded, str):
+        return cells_digest(current) != cells_digest(json.loads(wanted_text))
+    return cells_digest(current) != recorded
 
 
 def text_twins(root):

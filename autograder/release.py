@@ -9,27 +9,42 @@ import tempfile
 from pathlib import Path
 
 from autograder.course import assignment_names, course_root
-from autograder.notebooks import (read_notebook, release_text, role_of, secret_lines, source_of,
-                                  text_twins, build)
+from autograder.notebooks import (build, edited_since_build, read_notebook, release_text,
+                                  role_of, secret_lines, source_of, text_twins)
 
 
-def build_all(root=None, check=False):
+def build_all(root=None, check=False, force=False):
     """Regenerate every .ipynb from its text twin, and the landing page index.ipynb from
-    course.toml. With ``check``, write nothing and return the notebooks that are out of date."""
+    course.toml. A notebook whose cells were edited since it was last built is left as it is
+    (unless ``force``). With ``check``, write nothing. Returns (stale, edited): the notebooks
+    that were (or, with ``check``, would be) written, and the edited ones left alone."""
     from autograder.landing import landing_notebook
     root = root or course_root()
     outputs = [(notebook, lambda t=text, g=graded: build(t, graded=g))
                for text, notebook, graded in text_twins(root)]
     outputs.append((root / "index.ipynb", lambda: landing_notebook(root)))
-    stale = []
+    stale, edited = [], []
     for notebook, make in outputs:
         wanted = make()
         current = notebook.read_text(encoding="utf-8") if notebook.exists() else None
-        if current != wanted:
-            stale.append(notebook)
-            if not check:
-                notebook.write_text(wanted, encoding="utf-8")
-    return stale
+        if current == wanted:
+            continue
+        if current is not None and not force and edited_since_build(current, wanted):
+            edited.append(notebook)
+            continue
+        stale.append(notebook)
+        if not check:
+            notebook.write_text(wanted, encoding="utf-8")
+    return stale, edited
+
+
+def edited_message(notebook, root):
+    """What an instructor is told about a notebook ``course build`` did not overwrite."""
+    relative = notebook.relative_to(root)
+    twin = ("course.toml" if notebook.name == "index.ipynb"
+            else relative.with_suffix(".py").as_posix())
+    return (f"{relative} was edited since it was last built, so it was left as it is: copy your "
+            f"changes into {twin}, or run `course build --force` to replace it with a fresh build")
 
 
 def _nbgrader(args, root):

@@ -9,8 +9,11 @@ def check_course(root=None, execute=True, log=lambda message: None):
     from autograder.release import build_all, leak_problems, release_problems
 
     root = root or course_root()
+    from autograder.release import edited_message
+    stale, edited = build_all(root, check=True)
     problems = [f"{path.relative_to(root)} is out of date with its text twin; run `course build`"
-                for path in build_all(root, check=True)]
+                for path in stale]
+    problems += [edited_message(path, root) for path in edited]
     log("checking release/ against nbgrader's output and for leaks")
     problems += release_problems(root)
     problems += leak_problems(root)
