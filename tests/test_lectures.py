@@ -1,18 +1,18 @@
 """The lecture notebooks (notebooks/): each is built from its text twin, is listed in
 course.toml, opens with its goal and ends with what to remember, runs top to bottom headless,
 and every control of every live figure redraws that figure when its value changes.
+(How long they take is measured by benchmarks/notebooks.py, not judged here.)
 notebooks/README.md maps every syllabus topic to a notebook section that exists (or to an
 assignment of the course)."""
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from autograder.course import assignment_names, lectures
-from autograder.execution import error_outputs
+from autograder.execution import NotebookRun, error_outputs
 from autograder.notebooks import build, read_notebook, source_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,31 +51,19 @@ print(_json.dumps(_report))
 SLIDERS = {"IntSlider", "FloatSlider", "FloatLogSlider", "SelectionSlider"}
 
 
-def run_and_probe(path, timeout=300):
+def run_and_probe(path):
     """Execute the notebook at ``path`` top to bottom in a fresh kernel, then run PROBE in the
-    same kernel. Returns (executed notebook, seconds the notebook took, probe report)."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            allow_errors=True,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
-    with client.setup_kernel():
-        start = time.perf_counter()
-        for index, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, index)
-        seconds = time.perf_counter() - start
-        probe = nbformat.v4.new_code_cell(PROBE)
-        notebook.cells.append(probe)
-        client.execute_cell(probe, len(notebook.cells) - 1)
-    notebook.cells.pop()
-    streams = [output.get("text", "") for output in probe.outputs
+    same kernel. Returns (executed notebook, probe report)."""
+    with NotebookRun(path, allow_errors=True) as run:
+        for index in run.code_cells():
+            run.run_cell(index)
+        outputs = run.run_code(PROBE)
+    streams = [output.get("text", "") for output in outputs
                if output.get("output_type") == "stream" and output.get("name") == "stdout"]
-    errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in probe.outputs
+    errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in outputs
               if o.get("output_type") == "error"]
     assert not errors, f"the probe failed in {path.name}: {errors}"
-    return notebook, seconds, json.loads("".join(streams).strip().splitlines()[-1])
+    return run.notebook, json.loads("".join(streams).strip().splitlines()[-1])
 
 
 _RUNS = {}
@@ -83,7 +71,7 @@ _RUNS = {}
 
 @pytest.fixture(scope="module")
 def probed():
-    """probed(name) -> (executed notebook, seconds, probe report), each notebook run once."""
+    """probed(name) -> (executed notebook, probe report), each notebook run once."""
     def run(name):
         if name not in _RUNS:
             _RUNS[name] = run_and_probe(ROOT / "notebooks" / f"{name}.ipynb")
@@ -249,16 +237,15 @@ def test_live_plot_shows_a_failing_redraw_and_refuses_a_broken_figure():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", LECTURES)
-def test_notebook_runs_headless_and_fast(name, probed):
-    notebook, seconds, _ = probed(name)
+def test_notebook_runs_headless(name, probed):
+    notebook, _ = probed(name)
     assert error_outputs(notebook) == []
-    assert seconds < 20, f"{name} took {seconds:.1f} s; a lecture notebook must take seconds"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", LECTURES)
 def test_every_control_redraws_its_figure(name, probed):
-    notebook, _, report = probed(name)
+    notebook, report = probed(name)
     displayed = sum("application/vnd.jupyter.widget-view+json" in output.get("data", {})
                     for cell in notebook.cells if "LivePlot(" in cell.source
                     for output in cell.outputs)
@@ -272,9 +259,3 @@ def test_every_control_redraws_its_figure(name, probed):
     main = [row for row in report if row["main"]]
     assert len(main) == 1 and main[0]["kind"] in SLIDERS, \
         f"{name} needs exactly one main slider, found {main}"
-
-
-@pytest.mark.slow
-def test_the_whole_set_executes_within_a_minute(probed):
-    total = sum(probed(name)[1] for name in LECTURES)
-    assert total < 60, f"the lecture notebooks take {total:.0f} s together"
