@@ -7,6 +7,7 @@
     course export                write every student's scores as CSV
     course check                 prove the course is sound (see `course check --help`)
     course report [ASSIGNMENT]   what the class got wrong: reports/class-ASSIGNMENT.html + .json
+    course bundle DIR            write the student edition (no solutions) into DIR
 """
 
 import argparse
@@ -81,6 +82,23 @@ def _previous_results(report_path, journal_path):
     return previous
 
 
+BOUND_LIMITS = {"processes": "processes", "disk": "disk_mb", "memory": "memory_mb",
+                "cpu": "cpu_seconds"}  # bound -> its key in the limits
+
+
+def _bounds_on_this_host(sandboxed, how):
+    """bound -> (enforced, how or why not); prints a loud warning for each one that does not
+    hold here."""
+    from autograder.confine import enforcement
+    from autograder.sandbox import processes_bound
+    bounds = enforcement(None if sandboxed else how, processes_bound())
+    for name, (enforced, text) in bounds.items():
+        if not enforced:
+            print(f"WARNING: the {name} bound does not hold on this host: {text}. One "
+                  "submission can take that from the whole class's grading.", file=sys.stderr)
+    return bounds
+
+
 def cmd_grade(args, root):
     import threading
 
@@ -94,6 +112,10 @@ def cmd_grade(args, root):
     from autograder.sandbox import availability
 
     _known_assignment(args.assignment, root)
+    for option, value, least in (("--processes", args.processes, 4), ("--disk-mb", args.disk_mb, 1),
+                                 ("--cpu-seconds", args.cpu_seconds, 1)):
+        if value < least:
+            raise SystemExit(f"course grade: {option} must be at least {least:g} (got {value:g})")
     submissions = Path(args.submissions) if args.submissions else root / "submitted"
     try:
         work = submissions_in(submissions, args.assignment)
@@ -116,7 +138,10 @@ def cmd_grade(args, root):
     total = len(work)
     folders = dict(work)
     limits = {"cell_seconds": args.cell_timeout, "total_seconds": args.total_timeout,
-              "memory_mb": args.memory_mb, "output_chars": args.output_chars}
+              "memory_mb": args.memory_mb, "output_chars": args.output_chars,
+              "processes": args.processes, "disk_mb": args.disk_mb,
+              "cpu_seconds": args.cpu_seconds}
+    bounds = _bounds_on_this_host(sandboxed, how)
     if not sandboxed:
         print(f"WARNING: NO SANDBOX: {how}. Submissions run unconfined: they can read source/ "
               "(the reference solutions), other submissions and the gradebook, and write "
@@ -163,6 +188,8 @@ def cmd_grade(args, root):
         results = sorted(earlier.values(), key=lambda result: result.student)
     report = {"assignment": args.assignment, "submissions": str(submissions),
               "sandbox": how if sandboxed else f"NONE: {how}",
+              "bounds": {name: {"limit": limits[key], "enforced": bounds[name][0],
+                                "how": bounds[name][1]} for name, key in BOUND_LIMITS.items()},
               "late_policy": deadlines.policy.describe(),
               "flagged_for_review": [r.student for r in results if r.review],
               "students": [result.to_dict() for result in results]}
@@ -276,6 +303,18 @@ def cmd_check(args, root):
     return 1 if problems else 0
 
 
+def cmd_bundle(args, root):
+    from autograder.edition import EditionError, bundle
+    try:
+        written, removed = bundle(root, args.directory)
+    except EditionError as error:
+        raise SystemExit(f"course bundle: {error}") from None
+    print(f"student edition written to {args.directory}: {len(written)} files"
+          + (f", {len(removed)} files of the earlier edition removed" if removed else "")
+          + f"; students start it with {Path(args.directory) / 'setup'}")
+    return 0
+
+
 def cmd_report(args, root):
     from autograder.insight import InsightError, build_insight, write_insight
     if args.assignment:
@@ -348,7 +387,17 @@ def parser():
     grade.add_argument("--total-timeout", type=float, default=600.0, metavar="SECONDS",
                        help="time limit per submission (default: 600)")
     grade.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
-                       help="memory limit per submission (default: 3072)")
+                       help="memory per submission: each process's address space, and its "
+                       "processes and files in /tmp together (default: 3072)")
+    grade.add_argument("--processes", type=int, default=64, metavar="N",
+                       help="processes and threads a submission may have at once "
+                       "(default: 64)")
+    grade.add_argument("--disk-mb", type=int, default=512, metavar="MB",
+                       help="bytes a submission may write, its working folder and /tmp "
+                       "together (default: 512)")
+    grade.add_argument("--cpu-seconds", type=float, default=600.0, metavar="SECONDS",
+                       help="CPU time per submission, all its processes together "
+                       "(default: 600)")
     grade.add_argument("--output-chars", type=int, default=200_000, metavar="N",
                        help="characters a submission may print (default: 200000)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -413,10 +462,17 @@ def parser():
     report.add_argument("--anonymous", action="store_true", help="no names and no code, to "
                         "show the class (written as class-ASSIGNMENT-anonymous.*)")
     report.set_defaults(run=cmd_report)
+
+    edition = commands.add_parser(
+        "bundle", help="write the student edition into DIR: release and lecture notebooks, "
+                       "datasets, helpers and a set-up, without solutions or hidden tests; an "
+                       "earlier edition in DIR is updated, the students' work/ left alone")
+    edition.add_argument("directory", metavar="DIR")
+    edition.set_defaults(run=cmd_bundle)
     return top
 
 
-PATH_OPTIONS = ("submissions", "report", "output", "reports")
+PATH_OPTIONS = ("submissions", "report", "output", "reports", "directory")
 
 
 def _chosen_root(args):
@@ -446,6 +502,10 @@ def main(argv=None):
     args = parser().parse_args(argv)
     root = _chosen_root(args)
     os.environ["COURSE_ROOT"] = str(root)  # workers and library calls see the same course
+    # Grading workers import the course's `helpers` (and `autograder`, when the course holds
+    # it) from the course directory, which the sandbox shows them, whatever the install.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(root)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
     for name in PATH_OPTIONS:  # paths the user typed are relative to where they typed them
         if getattr(args, name, None):
             setattr(args, name, str(Path(getattr(args, name)).expanduser().resolve()))

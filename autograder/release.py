@@ -150,6 +150,49 @@ def leak_problems(root=None):
     return problems
 
 
+def distinctive_solution_lines(root=None):
+    """line -> assignment for every distinctive line of a reference solution or hidden test:
+    the lines of those regions that no release notebook shows as given code. No file a student
+    or a grading sandbox can read may hold one of them."""
+    root = root or course_root()
+    sources = {assignment: read_notebook(root / "source" / assignment / f"{assignment}.ipynb")
+               for assignment in assignment_names(root)}
+    public_lines = {line.strip() for notebook in sources.values() for cell in notebook["cells"]
+                    for line in release_text(source_of(cell)).splitlines()}
+    lines = {}
+    for assignment, notebook in sources.items():
+        for cell in notebook["cells"]:
+            for line in secret_lines(source_of(cell)):
+                if line not in public_lines:
+                    lines.setdefault(line, assignment)
+    return lines
+
+
+def _lines_of(path):
+    """The stripped lines of a file as a reader meets them: a notebook's cell sources and
+    outputs decoded from JSON, any other text as it is."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    if Path(path).suffix == ".ipynb":
+        try:
+            cells = json.loads(text).get("cells", [])
+            text = "\n".join(source_of(c) + "\n" + json.dumps(c.get("outputs", []))
+                             for c in cells)
+        except (ValueError, AttributeError):
+            pass
+    return {line.strip() for line in text.splitlines()}
+
+
+def files_holding_solutions(paths, root=None):
+    """(path, assignment, line) for every file among ``paths`` that holds a distinctive line of
+    a reference solution or hidden test."""
+    secrets = distinctive_solution_lines(root)
+    found = []
+    for path in paths:
+        for line in sorted(_lines_of(path) & secrets.keys()):
+            found.append((Path(path), secrets[line], line))
+    return found
+
+
 def solution_cells(notebook):
     """grade_id -> source of each solution cell."""
     from autograder.notebooks import grade_id_of

@@ -13,7 +13,7 @@ seed used): an exact match with the reference passes, and so does another seeded
 import numpy as np
 
 from autograder.plain import Raised
-from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, catalogue, \
+from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, catalogue, edit, \
     difference, fresh_global_rng_state, generic_verdict, global_rng_state, lookup
 from helpers.checks.optimization import batch_order, labelled_columns, mini_batch_problem, \
     zero_state_problem
@@ -253,21 +253,6 @@ def judge_mini_batches(student, reference):
                          "np.random.default_rng(seed).permutation(m) gives, but correctly)")
 
 
-MB_PARTITION = '''num_complete_minibatches = m // mini_batch_size
-for k in range(num_complete_minibatches):
-    start = k * mini_batch_size
-    mini_batches.append((shuffled_X[:, start:start + mini_batch_size],
-                         shuffled_Y[:, start:start + mini_batch_size]))
-'''
-MB_LAST = '''if m % mini_batch_size != 0:
-    start = num_complete_minibatches * mini_batch_size
-    mini_batches.append((shuffled_X[:, start:], shuffled_Y[:, start:]))
-'''
-MB_SHUFFLE = '''permutation = np.random.default_rng(seed).permutation(m)
-shuffled_X = X[:, permutation]
-shuffled_Y = Y[:, permutation]
-'''
-
 SUITE.add(GradedTest(
     grade_id="test_random_mini_batches",
     solution_id="random_mini_batches",
@@ -277,36 +262,32 @@ SUITE.add(GradedTest(
         Mistake("different_permutations", "X and Y were shuffled with different permutations, "
                 "so the examples lost their labels.",
                 "make one permutation and index both X and Y with it",
-                'rng = np.random.default_rng(seed)\n'
-                'shuffled_X = X[:, rng.permutation(m)]\n'
-                'shuffled_Y = Y[:, rng.permutation(m)]\n' + MB_PARTITION + MB_LAST),
+                edit(("permutation = np.random.default_rng(seed).permutation(m)", "rng = np.random.default_rng(seed)"),
+                     ("X[:, permutation]", "X[:, rng.permutation(m)]"),
+                     ("Y[:, permutation]", "Y[:, rng.permutation(m)]"))),
         Mistake("rows_shuffled", "The rows (features) of X were shuffled instead of its columns "
                 "(examples).", "examples are columns: X[:, permutation]",
-                MB_SHUFFLE.replace("X[:, permutation]", "X[permutation, :]") + MB_PARTITION
-                + MB_LAST),
+                edit(("X[:, permutation]", "X[permutation, :]"))),
         Mistake("last_batch_dropped", "The last, smaller mini-batch is missing.",
                 "when m is not a multiple of mini_batch_size, the m % mini_batch_size remaining "
                 "examples form one more mini-batch",
-                MB_SHUFFLE + MB_PARTITION),
+                edit(("if m % mini_batch_size != 0:", "if False:"))),
         Mistake("overlapping_batches", "Some examples appear in two mini-batches.",
                 "the last mini-batch starts where the full ones end: "
                 "num_complete_minibatches * mini_batch_size",
-                MB_SHUFFLE + MB_PARTITION +
-                MB_LAST.replace("start = num_complete_minibatches * mini_batch_size",
-                                "start = m - mini_batch_size")),
+                edit(("start = num_complete_minibatches * mini_batch_size",
+                      "start = m - mini_batch_size"))),
         Mistake("empty_batch", "When m is a multiple of mini_batch_size, an empty mini-batch is "
                 "added at the end.", "add the last mini-batch only when m % mini_batch_size != 0",
-                MB_SHUFFLE + MB_PARTITION + MB_LAST.replace(
-                    "if m % mini_batch_size != 0:", "if True:")),
+                edit(("if m % mini_batch_size != 0:", "if True:"))),
         Mistake("not_shuffled", "The examples are not shuffled.",
                 "shuffle with np.random.default_rng(seed).permutation(m) before partitioning",
-                "shuffled_X, shuffled_Y = X, Y\n" + MB_PARTITION + MB_LAST),
+                edit(("permutation = np.random.default_rng(seed).permutation(m)", "permutation = np.arange(m)"))),
         Mistake("global_rng", "Your function re-seeds or draws from numpy's global random "
                 "generator.", "np.random.default_rng(seed).permutation(m), not "
                 "np.random.seed / np.random.permutation",
-                MB_SHUFFLE.replace("permutation = np.random.default_rng(seed).permutation(m)",
-                                   "np.random.seed(seed)\npermutation = np.random.permutation(m)")
-                + MB_PARTITION + MB_LAST),
+                edit(("permutation = np.random.default_rng(seed).permutation(m)",
+                      "np.random.seed(seed); permutation = np.random.permutation(m)"))),
         Mistake("unseeded", "The same seed gave a different shuffle.",
                 "np.random.default_rng(seed), not an unseeded generator"),
         Mistake("seed_ignored", "Different seeds gave the same shuffle.",
