@@ -245,6 +245,17 @@ def execute_notebook(path, timeout=CELL_SECONDS, cwd=None, allow_errors=False,
         return run.notebook
 
 
+def ipc_options(folder=None):
+    """Command-line options that make a Jupyter program this course starts but does not drive
+    (JupyterLab, stock ``nbgrader autograde``) start its kernels over IPC too. The sockets go
+    next to each kernel's connection file, or into ``folder`` when given: nbgrader names no
+    connection file and would otherwise put them in its working folder."""
+    options = ["--KernelManager.transport=ipc"]
+    if folder is not None:
+        options.append(f"--KernelManager.ip={os.path.join(folder, 'kernel')}")
+    return options
+
+
 def results_tables(notebook):
     """name -> rows of every helpers.display.ResultsTable the notebook displayed."""
     tables = {}

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 from autograder.course import source_notebook
+from autograder.execution import ipc_options
 from autograder.grading import grade_class
 from autograder.notebooks import grade_id_of
 from autograder.selftest import mutate, solution_sources
@@ -89,9 +90,11 @@ def run_stock(assignment, folder, students):
     nbgrader = [sys.executable, "-m", "nbgrader"]
     subprocess.run([*nbgrader, "generate_assignment", assignment, "--force"], cwd=course,
                    check=True, capture_output=True)
+    sockets = course / "kernel-sockets"  # stock's kernels talk over IPC, as ours do
+    sockets.mkdir()
     started = time.perf_counter()
-    subprocess.run([*nbgrader, "autograde", assignment, "--force"], cwd=course,
-                   capture_output=True)
+    subprocess.run([*nbgrader, "autograde", assignment, "--force", *ipc_options(sockets)],
+                   cwd=course, capture_output=True)
     seconds = time.perf_counter() - started
     from autograder.gradebook import open_gradebook
     gradebook = open_gradebook(f"sqlite:///{course / 'gradebook.db'}")

@@ -9,6 +9,7 @@ import pytest
 
 import submissions
 from autograder.course import course_root
+from autograder.execution import ipc_options
 from autograder.gradebook import open_gradebook
 from autograder.grading import grade_class
 from autograder.suite import load_suite
@@ -35,11 +36,15 @@ def test_fast_path_scores_equal_stock_nbgrader_autograde(tmp_path):
         "initialize_parameters_zeros":
             suite.tests["test_initialize_parameters_zeros"].mistake("b_row").mutant})
 
+    sockets = tmp_path / "sockets"  # stock's kernels talk over IPC, as ours do
+    sockets.mkdir()
     for command in (["generate_assignment", ASSIGNMENT, "--force"],
-                    ["autograde", ASSIGNMENT, "--force"]):
+                    ["autograde", ASSIGNMENT, "--force", *ipc_options(sockets)]):
         done = subprocess.run([sys.executable, "-m", "nbgrader", *command], cwd=course,
                               capture_output=True, text=True, timeout=1200)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "Kernel is running over TCP" not in done.stderr, "stock's kernels used TCP"
+    assert list(sockets.iterdir()) == [], "stock's kernel sockets were left behind"
 
     gradebook = open_gradebook(f"sqlite:///{course / 'gradebook.db'}")
     try:
