@@ -250,10 +250,21 @@ def ipc_options(folder=None):
     (JupyterLab, stock ``nbgrader autograde``) start its kernels over IPC too. The sockets go
     next to each kernel's connection file, or into ``folder`` when given: nbgrader names no
     connection file and would otherwise put them in its working folder."""
-    options = ["--KernelManager.transport=ipc"]
+    return [f"--KernelManager.{name}={value}" for name, value in _ipc_settings(folder).items()]
+
+
+def ipc_config(folder):
+    """The same as a Jupyter configuration (for nbgrader_config.json in a Jupyter config
+    folder): what makes nbgrader's Validate, which runs inside a JupyterLab server and reads only
+    nbgrader's configuration, start its kernels over IPC with sockets in ``folder``."""
+    return {"KernelManager": _ipc_settings(folder)}
+
+
+def _ipc_settings(folder):
+    settings = {"transport": "ipc"}
     if folder is not None:
-        options.append(f"--KernelManager.ip={os.path.join(folder, 'kernel')}")
-    return options
+        settings["ip"] = os.path.join(folder, "kernel")
+    return settings
 
 
 def results_tables(notebook):

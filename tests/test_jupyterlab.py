@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from autograder.course import assignment_names
+from autograder.execution import ipc_config, ipc_options
 
 TOKEN = "course-test-token"
 
@@ -28,13 +29,20 @@ def free_port():
 def lab(tmp_path_factory, root):
     folder = tmp_path_factory.mktemp("lab")
     shutil.copytree(root / "release", folder / "release")
+    # Kernels over IPC, the Validate button's too (nbgrader reads its own configuration)
+    config, sockets = folder / "config", folder / "sockets"
+    config.mkdir()
+    sockets.mkdir()
+    (config / "nbgrader_config.json").write_text(json.dumps(ipc_config(sockets)))
     port = free_port()
     log = open(folder / "lab.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
          "--ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", "--LabApp.news_url=None",
-         f"--ServerApp.root_dir={folder}", *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=folder, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+         f"--ServerApp.root_dir={folder}", *ipc_options(),
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+        env=dict(os.environ, JUPYTER_CONFIG_DIR=str(config)))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -50,6 +58,8 @@ def lab(tmp_path_factory, root):
     process.terminate()
     process.wait(timeout=30)
     log.close()
+    assert "Kernel is running over TCP" not in (folder / "lab.log").read_text(), \
+        "a kernel of this JupyterLab used TCP"
 
 
 def request(url, path, data=None):
