@@ -13,3 +13,12 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ExecutePreprocessor.timeout = 300
+
+# Formgrader's Autograde button grades with `course grade --student` (sandboxed, the course's
+# own verdicts), never with stock nbgrader in this account; see autograder/formgrader.py.
+try:
+    from autograder.formgrader import grade_with_course
+except ImportError:  # an environment without the instructor tools: nothing to route
+    pass
+else:
+    grade_with_course(c)

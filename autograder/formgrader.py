@@ -1,0 +1,65 @@
+"""Formgrader's Autograde button runs `course grade --student` instead of stock nbgrader.
+
+Stock `nbgrader autograde` runs the learner's notebook in a kernel of the instructor's own
+account, unconfined, and trusts whatever the test cells print. Pressed in formgrader, it would
+replace our sandboxed results with such stock ones. `nbgrader_config.py` calls
+``grade_with_course(c)``: in formgrader (any process but the `nbgrader` command line) the
+Autograde converter then keeps the submitted notebook as it is and hands the student to
+`course grade ASSIGNMENT --student ID`, which grades in the sandbox, writes the gradebook and
+autograded/ itself, and refuses, with its one-sentence reason shown in formgrader's log, when
+it cannot grade safely. `nbgrader autograde` typed by hand stays stock: an explicit choice.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
+
+
+class CourseGradeFailed(RuntimeError):
+    """`course grade` refused or failed; the message is its own explanation."""
+
+
+class GradeWithCourse(Preprocessor):
+    """An Autograde preprocessor that grades the student with `course grade --student` and
+    returns the notebook it wrote to autograded/ (so nbgrader writes the same file again)."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        import nbformat
+
+        from autograder.course import find_course_root
+        info = resources["nbgrader"]
+        folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        root = find_course_root(folder)
+        if root is None:
+            raise CourseGradeFailed(f"{folder} is not inside a course directory")
+        command = [sys.executable, "-m", "autograder.cli", "--course", str(root), "grade",
+                   info["assignment"], "--student", info["student"], "--quiet"]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=root)
+        if done.returncode != 0:
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            raise CourseGradeFailed(lines[-1] if lines else
+                                    f"course grade exited with status {done.returncode}")
+        self.log.info("graded by course grade: %s", done.stdout.strip())
+        written = root / "autograded" / info["student"] / info["assignment"] / \
+            f"{info['notebook']}.ipynb"
+        return nbformat.read(written, as_version=4), resources
+
+
+def running_nbgrader_command():
+    """True in the `nbgrader` command line (nbgrader ..., python -m nbgrader ...)."""
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("")
+    return program.name == "nbgrader" or program.parent.name == "nbgrader"
+
+
+def grade_with_course(c):
+    """Route formgrader's Autograde through `course grade` (see the module's docstring)."""
+    if running_nbgrader_command() or os.environ.get("COURSE_STOCK_AUTOGRADE") == "1":
+        return
+    c.Autograde.sanitize_preprocessors = []
+    c.Autograde.autograde_preprocessors = ["autograder.formgrader.GradeWithCourse"]
