@@ -95,10 +95,9 @@ def write_autograded(autograded, result, source, folder):
     partial.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
     os.replace(partial, target / f"{result.assignment}.ipynb")
     stamp = Path(folder) / "timestamp.txt" if folder is not None else None
+    (target / "timestamp.txt").unlink(missing_ok=True)  # nbgrader leaves its files read-only
     if stamp is not None and stamp.is_file():
         shutil.copyfile(stamp, target / "timestamp.txt")
-    else:
-        (target / "timestamp.txt").unlink(missing_ok=True)
     return target
 
 
@@ -109,11 +108,10 @@ def copy_exchange_files(submission_folder, feedback_folder):
     copied = False
     for name in EXCHANGE_FILES:
         source = Path(submission_folder) / name
+        (Path(feedback_folder) / name).unlink(missing_ok=True)
         if source.is_file():
             shutil.copyfile(source, Path(feedback_folder) / name)
             copied = copied or name == "submission_secret.txt"
-        else:
-            (Path(feedback_folder) / name).unlink(missing_ok=True)
     return copied
 
 
