@@ -1,0 +1,235 @@
+"""Grading confined: submissions that flood processes and threads, write far past the disk bound
+(to the working folder and to /tmp), fill memory across processes and spin on every core are
+graded in one class with honest ones. Measured from the host while the class runs, each
+sandbox stays within its bounds plus a small margin, each attacker gets its status, nothing
+outlives the run, and the honest students' scores equal those of a run without the attackers.
+
+The measurements here are made independently of autograder.confine's watchdog: every
+sandbox started by this test process is found through the process tree and told apart by its
+PID namespace."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import submissions
+from autograder.grading import grade_class
+from autograder.sandbox import availability, processes_bound
+
+ASSIGNMENT = "initialization"
+HE = "initialize_parameters_he"
+LIMITS = {"cell_seconds": 20, "total_seconds": 120, "memory_mb": 1024, "output_chars": 50_000,
+          "processes": 24, "disk_mb": 64, "cpu_seconds": 15}
+MB = 1024 * 1024
+MARGIN = {"tasks": 2,  # the sandbox's outer process (bwrap) and the launcher's moment
+          "memory": 256 * MB,  # what can be allocated between two looks of the watchdog
+          "disk": 0,
+          "cpu": 5.0}  # CPU used between two looks, on every core
+
+SPIN = ("import os, threading\n"
+        "def spin():\n    while True:\n        pass\n"
+        "for _ in range(os.cpu_count()):\n    threading.Thread(target=spin, daemon=True).start()\n"
+        "for _ in range(os.cpu_count()):\n    if os.fork() == 0:\n        spin()\n"
+        "spin()\n")
+ATTACKS = {
+    # attacker -> (the He solution's body, the status it must get)
+    "fork_flood": ("import os, time\nfor _ in range(1000):\n    if os.fork() == 0:\n"
+                   "        time.sleep(300)\n        os._exit(0)\n", "processes"),
+    "thread_flood": ("import threading, time\nfor _ in range(1000):\n"
+                     "    threading.Thread(target=time.sleep, args=(300,), daemon=True).start()\n",
+                     "processes"),
+    "disk_working_folder": ("for i in range(1000):\n"
+                            "    open(f'junk{i}.bin', 'wb').write(b'x' * 10**6)\n", "disk"),
+    "disk_one_file": ("with open('junk.bin', 'wb') as junk:\n    for i in range(1000):\n"
+                      "        junk.write(b'x' * 10**6)\n        junk.flush()\n", "disk"),
+    "disk_tmp": ("for i in range(1000):\n"
+                 "    open(f'/tmp/junk{i}.bin', 'wb').write(b'x' * 10**6)\n", "disk"),
+    "memory_processes": ("import os, time\nfor _ in range(8):\n    if os.fork() == 0:\n"
+                         "        hog = bytearray(200 * 2**20)\n        time.sleep(300)\n"
+                         "        os._exit(0)\n    time.sleep(0.3)\ntime.sleep(300)\n", "memory"),
+    "spin_every_core": (SPIN, "cpu"),
+}
+
+pytestmark = pytest.mark.skipif(not availability()[0] or not processes_bound()[0],
+                                reason="needs the bubblewrap sandbox with a processes bound")
+
+
+def honest_class(folder):
+    """Two correct submissions and one with a wrong He initialization (2 of 4 points)."""
+    submissions.write_submission(folder / "ada" / ASSIGNMENT, ASSIGNMENT)
+    submissions.write_submission(folder / "grace" / ASSIGNMENT, ASSIGNMENT)
+    submissions.write_submission(
+        folder / "linus" / ASSIGNMENT, ASSIGNMENT,
+        {HE: 'parameters["W" + str(l)] = np.zeros((layers_dims[l], layers_dims[l - 1]))\n'
+             'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))'})
+
+
+# ------------------------------------------------------------------ measuring from the host
+
+def _stat(pid):
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        text = stat.read()
+    return text[text.rindex(b")") + 2:].split()
+
+
+def sandboxes_under(root_pid):
+    """PID-namespace inode -> the pids of this test's processes in that namespace (one
+    namespace per sandbox)."""
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                parents.setdefault(int(_stat(name)[1]), []).append(int(name))
+            except (OSError, IndexError):
+                pass
+    own = os.stat("/proc/self/ns/pid").st_ino
+    found, todo = {}, list(parents.get(root_pid, []))
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, []))
+        try:
+            namespace = os.stat(f"/proc/{pid}/ns/pid").st_ino
+        except OSError:
+            continue
+        if namespace != own:
+            found.setdefault(namespace, []).append(pid)
+    return found
+
+
+def figures(pids):
+    """Tasks (threads included), memory (PSS of every process plus the /tmp tmpfs), bytes in
+    /tmp and CPU seconds of one sandbox's processes."""
+    tasks, memory, cpu, disk = 0, 0, 0.0, 0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = _stat(pid)
+            tasks += int(fields[17])
+            cpu += sum(int(value) for value in fields[11:15]) / ticks
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                memory += next(int(line.split()[1]) * 1024 for line in rollup
+                               if line.startswith("Pss:"))
+            if not disk:
+                usage = os.statvfs(f"/proc/{pid}/root/tmp")
+                disk = (usage.f_blocks - usage.f_bfree) * usage.f_frsize
+        except (OSError, IndexError, StopIteration):
+            continue  # ended meanwhile
+    return {"tasks": tasks, "memory": memory + disk, "disk": disk, "cpu": cpu}
+
+
+class Sampler(threading.Thread):
+    """Peak figures per sandbox, sampled every 50 ms while the class is graded."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peaks = {}
+        self.stop = threading.Event()
+
+    def run(self):
+        me = os.getpid()
+        while not self.stop.is_set():
+            for namespace, pids in sandboxes_under(me).items():
+                peak = self.peaks.setdefault(namespace, dict.fromkeys(MARGIN, 0))
+                for key, value in figures(pids).items():
+                    peak[key] = max(peak[key], value)
+            self.stop.wait(0.05)
+
+
+# ------------------------------------------------------------------ the class
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    alone = tmp_path_factory.mktemp("honest_alone")
+    honest_class(alone)
+    mixed = tmp_path_factory.mktemp("with_attackers")
+    honest_class(mixed)
+    for name, (body, _) in ATTACKS.items():
+        submissions.write_submission(mixed / name / ASSIGNMENT, ASSIGNMENT, {HE: body})
+    scores_alone = {r.student: r for r in grade_class(ASSIGNMENT, alone, workers=2,
+                                                       limits=LIMITS)}
+    sampler = Sampler()
+    sampler.start()
+    results = {r.student: r for r in grade_class(ASSIGNMENT, mixed, workers=2, limits=LIMITS)}
+    time.sleep(0.5)
+    sampler.stop.set()
+    sampler.join()
+    left = sandboxes_under(os.getpid())
+    return {"alone": scores_alone, "mixed": results, "peaks": sampler.peaks, "left": left}
+
+
+@pytest.mark.parametrize("attacker", sorted(ATTACKS))
+def test_each_attacker_gets_its_status_and_keeps_its_other_points(graded, attacker):
+    result = graded["mixed"][attacker]
+    assert result.status == ATTACKS[attacker][1], (result.status, result.message)
+    points = {cell.grade_id: cell.points for cell in result.cells}
+    assert points[f"test_{HE}"] == 0
+    assert result.score == 2.0, [(c.grade_id, c.status, c.message) for c in result.cells]
+
+
+def test_honest_scores_do_not_change_next_to_attackers(graded):
+    for student, alone in graded["alone"].items():
+        mixed = graded["mixed"][student]
+        assert (mixed.status, mixed.score) == (alone.status, alone.score), student
+        assert [(c.grade_id, c.points, c.status) for c in mixed.cells] == \
+               [(c.grade_id, c.points, c.status) for c in alone.cells], student
+    assert graded["alone"]["ada"].score == 4.0 and graded["alone"]["linus"].score == 2.0
+
+
+def test_every_sandbox_stays_within_its_bounds(graded):
+    peaks = graded["peaks"]
+    assert len(peaks) >= 4, "the sampler did not see the sandboxes"
+    bounds = {"tasks": LIMITS["processes"], "memory": LIMITS["memory_mb"] * MB,
+              "disk": LIMITS["disk_mb"] * MB, "cpu": LIMITS["cpu_seconds"]}
+    for namespace, peak in peaks.items():
+        for key, bound in bounds.items():
+            assert peak[key] <= bound + MARGIN[key], (key, peak)
+    # the attacks did reach their bounds: the measurements can see a breach
+    assert max(peak["tasks"] for peak in peaks.values()) >= LIMITS["processes"] - 1
+    assert max(peak["disk"] for peak in peaks.values()) >= (LIMITS["disk_mb"] - 2) * MB
+    assert max(peak["cpu"] for peak in peaks.values()) >= LIMITS["cpu_seconds"] - 1
+
+
+def test_nothing_outlives_the_run(graded, tmp_path_factory):
+    assert graded["left"] == {}, "processes of a sandbox are still running"
+    junk = [path for path in tmp_path_factory.getbasetemp().rglob("junk*")]
+    assert junk == []
+
+
+def test_grade_reports_the_bounds_and_refuses_bad_ones(tmp_path):
+    folder = tmp_path / "submitted"
+    honest_class(folder)
+    command = [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--quiet",
+               "--submissions", str(folder), "--report", str(tmp_path / "report.json"),
+               "--gradebook", f"sqlite:///{tmp_path / 'gradebook.db'}"]
+    refused = subprocess.run([*command, "--processes", "2"], capture_output=True, text=True,
+                             timeout=600)
+    assert refused.returncode != 0
+    assert refused.stderr.strip() == "course grade: --processes must be at least 4 (got 2)"
+    done = subprocess.run([*command, "--processes", "20", "--disk-mb", "32", "--cpu-seconds",
+                           "100", "--workers", "1"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    bounds = json.loads((tmp_path / "report.json").read_text())["bounds"]
+    assert {name: entry["limit"] for name, entry in bounds.items()} == \
+           {"processes": 20, "disk": 32, "memory": 3072, "cpu": 100.0}
+    assert all(entry["enforced"] for entry in bounds.values()), bounds
+    assert "WARNING" not in done.stderr
+
+
+def test_grade_says_loudly_which_bounds_do_not_hold_without_the_sandbox(tmp_path):
+    folder = tmp_path / "submitted"
+    submissions.write_submission(folder / "ada" / ASSIGNMENT, ASSIGNMENT)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--quiet", "--no-sandbox",
+         "--submissions", str(folder), "--report", str(tmp_path / "report.json"),
+         "--gradebook", f"sqlite:///{tmp_path / 'gradebook.db'}", "--workers", "1"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "COURSE_SANDBOX": "off"})
+    assert done.returncode == 0, done.stderr
+    assert "WARNING: the processes bound does not hold on this host" in done.stderr
+    assert "WARNING: the disk bound does not hold on this host" in done.stderr
+    bounds = json.loads((tmp_path / "report.json").read_text())["bounds"]
+    assert not bounds["processes"]["enforced"] and not bounds["disk"]["enforced"]
