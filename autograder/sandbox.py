@@ -111,6 +111,15 @@ def _arguments(scratch, course_paths, disk_bytes):
     return args
 
 
+def mounted_course_paths(course_root):
+    """The course's files and folders a worker can read in the sandbox (read-only): the
+    packages it imports and the datasets. None of them holds a reference solution
+    (tests/test_edition.py scans them)."""
+    course_root = Path(course_root).resolve()
+    return [course_root / name for name in ("helpers", "autograder", "datasets", "course.toml")
+            if (course_root / name).exists()]
+
+
 def command_prefix(scratch, course_root, limits=None):
     """The command line that runs a worker in a sandbox whose working folder starts as a copy
     of ``scratch``, seeing only the course packages of ``course_root``, within the bounds of
@@ -123,10 +132,7 @@ def command_prefix(scratch, course_root, limits=None):
     launcher = list(as_user)
     if not as_user and processes_enforced and os.geteuid() == 0:
         launcher = pids_prefix(limits["processes"])
-    course_root = Path(course_root).resolve()
-    course_paths = [course_root / name for name in ("helpers", "autograder", "datasets",
-                                                    "course.toml")
-                    if (course_root / name).exists()]
+    course_paths = mounted_course_paths(course_root)
     os.chmod(scratch, 0o755)  # read by the sandbox's user, written by nobody
     return [*launcher, *_arguments(Path(scratch).resolve(), course_paths,
                                    int(limits["disk_mb"]) * 1024 * 1024)]
