@@ -105,8 +105,9 @@ def _arguments(scratch, course_paths, disk_bytes):
     for path in course_paths:
         args += ["--ro-bind", str(path), str(path)]
     args += ["--ro-bind", str(scratch), SUBMISSION_FILES, "--dir", WORKDIR, "--chdir", WORKDIR,
-             "--setenv", "COURSE_SUBMISSION_FILES", SUBMISSION_FILES, "--setenv", "COURSE_SANDBOXED",
-             "1", "--setenv", "HOME", WORKDIR, "--setenv", "TMPDIR", "/tmp",
+             "--setenv", "COURSE_SUBMISSION_FILES", SUBMISSION_FILES,
+             "--setenv", "COURSE_SANDBOXED", "1", "--setenv", "HOME", WORKDIR,
+             "--setenv", "TMPDIR", "/tmp",
              "--remount-ro", "/"]
     return args
 
