@@ -112,7 +112,8 @@ def cmd_grade(args, root):
     from autograder.sandbox import availability
 
     _known_assignment(args.assignment, root)
-    for option, value, least in (("--processes", args.processes, 4), ("--disk-mb", args.disk_mb, 1),
+    for option, value, least in (("--processes", args.processes, 4),
+                                 ("--disk-mb", args.disk_mb, 1),
                                  ("--cpu-seconds", args.cpu_seconds, 1)):
         if value < least:
             raise SystemExit(f"course grade: {option} must be at least {least:g} (got {value:g})")
