@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import assignments, course_root, lectures, source_notebook
+from autograder.execution import ipc_config, ipc_options
 from autograder.notebooks import grade_id_of, read_notebook, role_of, source_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,6 +167,13 @@ def lab(tmp_path_factory):
     env.pop("MPLBACKEND", None)  # the kernel draws inline, as for a learner
     env.pop("COURSE_PROGRESS", None)  # progress bars on, as for a learner
     env["JUPYTER_CONFIG_PATH"] = str(ROOT / "scripts" / "jupyter")
+    # Kernels over IPC, the Validate button's too (nbgrader reads its own configuration), so
+    # that no other process on the machine can take their ports
+    env["JUPYTER_CONFIG_DIR"] = str(folder / "config")
+    (folder / "config").mkdir()
+    (folder / "sockets").mkdir()
+    (folder / "config" / "nbgrader_config.json").write_text(
+        json.dumps(ipc_config(folder / "sockets")))
     port = free_port()
     log_path = folder / "lab.log"
     log = open(log_path, "w")
@@ -173,7 +181,7 @@ def lab(tmp_path_factory):
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
          "--ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", "--LabApp.news_url=None",
          "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={folder}",
-         *(["--allow-root"] if os.geteuid() == 0 else []), "index.ipynb"],
+         *ipc_options(), *(["--allow-root"] if os.geteuid() == 0 else []), "index.ipynb"],
         cwd=folder, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -193,6 +201,8 @@ def lab(tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+    assert "Kernel is running over TCP" not in log_path.read_text(), \
+        "a kernel of this JupyterLab used TCP"
 
 
 @pytest.fixture(scope="module")
