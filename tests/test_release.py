@@ -5,10 +5,12 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
 from autograder.course import assignment_names
+from autograder.execution import ipc_options
 from autograder.release import leak_problems, release_problems
 
 
@@ -43,8 +45,10 @@ def test_leak_check_catches_a_leak(root, tmp_path):
 
 
 def validate(path, cwd):
-    return subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(path)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600).stdout
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:  # kernel over IPC
+        return subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(path),
+                               *ipc_options(sockets)], cwd=cwd,
+                              capture_output=True, text=True, timeout=600).stdout
 
 
 @pytest.mark.slow
