@@ -6,12 +6,18 @@ import tomllib
 import pytest
 
 
-def pyproject_pins(root):
+def pyproject_pins(root, groups=("dependencies", "instructor", "dev")):
+    """name -> version of every pin in ``groups``: the learner's dependencies and the extras
+    (the course's own name, as in improving-deep-nets[instructor], is not a pin)."""
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    extras = project.get("optional-dependencies", {})
     pins = {}
-    for requirement in project["dependencies"]:
-        name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)==([^\s;]+)", requirement).groups()
-        pins[name.lower()] = version
+    for group in groups:
+        for requirement in project["dependencies"] if group == "dependencies" else extras[group]:
+            if requirement.startswith(project["name"]):
+                continue
+            name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)==([^\s;]+)", requirement).groups()
+            pins[name.lower()] = version
     return pins
 
 
@@ -31,7 +37,7 @@ def test_environment_yml_lists_the_same_pins_as_pyproject(root):
 def test_every_dependency_is_pinned_exactly_and_constrained(root):
     constraints = {}
     for line in (root / "constraints.txt").read_text().splitlines():
-        if line and not line.startswith("#"):
+        if line and not line.startswith("#") and ";" not in line:
             name, version = line.split("==")
             constraints[name.lower().replace("_", "-")] = version
     for name, version in pyproject_pins(root).items():
@@ -58,3 +64,32 @@ def test_readme_quick_start_is_two_commands(root):
 def test_scripts_are_executable(root, script):
     import os
     assert os.access(root / script, os.X_OK)
+
+
+def test_the_learners_install_holds_no_instructor_or_test_tools(root):
+    learner = set(pyproject_pins(root, ("dependencies",)))
+    assert {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "tqdm", "ipykernel",
+            "nbgrader"} <= learner
+    assert learner.isdisjoint({"pytest", "playwright", "dask", "distributed", "jupytext",
+                               "psycopg2-binary"})
+    assert {"jupytext", "dask", "psycopg2-binary"} <= set(pyproject_pins(root, ("instructor",)))
+
+
+def test_python_versions_agree(root):
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.11,<3.14"
+    assert "  - python>=3.11,<3.14" in (root / "environment.yml").read_text().splitlines()
+    setup = (root / "scripts" / "setup").read_text()
+    assert "(3, 11) <= sys.version_info[:2] <= (3, 13)" in setup
+
+
+def test_version_specific_constraints_cover_every_supported_python(root):
+    """A pin that needs a newer patch release (soupsieve 4 needs 3.11.5) has an alternative
+    for the older ones, so Debian 12's Python 3.11.2 installs the same set otherwise."""
+    marked = [line for line in (root / "constraints.txt").read_text().splitlines()
+              if ";" in line]
+    by_name = {}
+    for line in marked:
+        by_name.setdefault(line.split("==")[0], []).append(line.split(";", 1)[1].strip())
+    for name, markers in by_name.items():
+        assert len(markers) == 2, (name, markers)
