@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from autograder.confine import pids_cgroups, pids_prefix, user_prefix
@@ -26,8 +27,16 @@ WORKDIR = "/tmp/work"  # the working folder inside the sandbox
 SUBMISSION_FILES = "/submission"  # the submission's files, read-only, copied into WORKDIR
 
 
-@functools.lru_cache(maxsize=None)
+_LAUNCH_LOCK = threading.Lock()  # grading threads ask at once; the answer is made once
+
+
 def _launch():
+    with _LAUNCH_LOCK:
+        return _find_launch()
+
+
+@functools.lru_cache(maxsize=None)
+def _find_launch():
     """(available, reason, user prefix, processes bound) for this host: whether the sandbox
     works, the prefix that starts it as an unprivileged user (empty when this process is not
     root, or when that user cannot run it), and (enforced, how or why not) for the bound on
