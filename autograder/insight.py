@@ -17,13 +17,13 @@ mistake its hint and the concept to revisit. This module gathers them into one s
 reports, the gradebook and the submitted notebooks are only read.
 """
 
+import builtins
 import io
 import json
-import os
 import keyword
 import math
-import builtins
-import tokenize
+import os
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from html import escape
@@ -40,12 +40,14 @@ LIMITS = ("timeout", "memory", "output", "crashed", "grader_error")
 
 # Similar cells: tokens per shingle (a "run"), the similarity (0..1) a cell pair must reach
 # and the runs of their own code two cells must share to count (40 runs is about 45 tokens,
-# four lines: the whole answer to a two-line exercise is shorter), and the evidence (summed
-# rarity of the shared runs) a pair of submissions must reach.
+# four lines: the whole answer to a two-line exercise is shorter); then the rare runs (ones
+# few others wrote) and the evidence (their summed rarity) a pair of submissions must share
+# over all its cells: one unusual line in common is a coincidence, twenty runs are not.
 SHINGLE = 6
 MIN_SIMILARITY = 0.8
 MIN_SHARED_RUNS = 40
-MIN_EVIDENCE = 6.0
+MIN_RARE_RUNS = 20
+MIN_EVIDENCE = 10.0
 MAX_PAIRS = 50
 # Graded cells shown inline under a mistake; the others are listed by name with a link.
 MAX_CODE_SHOWN = 25
@@ -83,31 +85,50 @@ def read_report(path):
     return report
 
 
+# nbgrader's gradebook schema: a submission's score is the sum of its grades' scores (the
+# manual score when a grader set one, else the automatic one, plus extra credit); its late
+# penalty is the sum of its notebooks'. Read with plain SQL: importing nbgrader costs seconds.
+_GRADEBOOK_SCORES = """
+SELECT sa.student_id, a.name,
+       SUM(COALESCE(g.manual_score, g.auto_score, 0) + COALESCE(g.extra_credit, 0))
+FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+JOIN assignment a ON sa.assignment_id = a.id
+GROUP BY sa.student_id, a.name"""
+_GRADEBOOK_PENALTIES = """
+SELECT sa.student_id, a.name, SUM(COALESCE(sn.late_submission_penalty, 0))
+FROM submitted_notebook sn JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+JOIN assignment a ON sa.assignment_id = a.id
+GROUP BY sa.student_id, a.name"""
+
+
 def read_gradebook(url, root):
-    """(student, assignment) -> {"score", "seconds_late"} from nbgrader's gradebook, or {} when
-    no gradebook was given and the default one does not exist. Scores there include any manual
-    grading done in formgrader."""
-    from autograder.gradebook import default_url, open_gradebook
+    """(student, assignment) -> {"score", "penalty"} from nbgrader's gradebook, or {} when no
+    gradebook was given and the default one does not exist. Scores there include any grading
+    done in formgrader; the penalty is what late work cost."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from autograder.gradebook import default_url, normalise_url
     if url is None:
         if not (root / "gradebook.db").is_file():
             return {}
         url = default_url(root)
     elif url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
         raise InsightError(f"--gradebook {url}: no such database file")
-    try:
-        gradebook = open_gradebook(url, root)
-    except Exception as error:  # SQLAlchemy and nbgrader raise many kinds
-        raise InsightError(f"--gradebook {url}: cannot be opened as an nbgrader gradebook "
-                           f"({type(error).__name__}: {error})") from None
     facts = {}
     try:
-        for assignment in gradebook.assignments:
-            for submission in gradebook.assignment_submissions(assignment.name):
-                facts[(submission.student.id, assignment.name)] = {
-                    "score": float(submission.score or 0.0),
-                    "seconds_late": float(submission.total_seconds_late or 0.0)}
-    finally:
-        gradebook.close()
+        engine = create_engine(normalise_url(url))
+        with engine.connect() as connection:
+            for student, assignment, score in connection.execute(text(_GRADEBOOK_SCORES)):
+                facts[(student, assignment)] = {"score": float(score or 0.0), "penalty": 0.0}
+            for student, assignment, penalty in connection.execute(text(_GRADEBOOK_PENALTIES)):
+                if (student, assignment) in facts:
+                    facts[(student, assignment)]["penalty"] = float(penalty or 0.0)
+        engine.dispose()
+    except (SQLAlchemyError, ImportError) as error:
+        raise InsightError(f"--gradebook {url}: cannot be read as an nbgrader gradebook "
+                           f"({type(error).__name__}: {str(error).splitlines()[0]})") from None
     return facts
 
 
@@ -130,47 +151,58 @@ def _submission_cells(folder, assignment):
 
 # ---------------------------------------------------------------- similar submissions
 
+_TOKEN = re.compile(r"""
+  (?P<comment>\#[^\n]*)
+| (?P<string>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''
+             |"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))
+| (?P<name>[^\W\d]\w*)
+| (?P<number>\d[\w.]*|\.\d[\w.]*)
+| (?P<newline>\n)
+| (?P<space>(?:[ \t\f\r]|\\\n)+)
+| (?P<op>\*\*=?|//=?|>>=?|<<=?|->|:=|[-+*/%&|^@<>=!]=|\S)
+""", re.X)
+_OPEN, _CLOSE = "([{", ")]}"
+
+
 def normalized_tokens(text):
-    """The tokens of Python ``text`` with comments, blank lines and layout dropped, every string
-    literal made "S" and every name that is not a keyword, a builtin or an attribute renamed
-    by order of first use (v0, v1, ...): two cells that differ only in naming, spacing and
-    comments get the same tokens. Text that does not tokenize is split on word boundaries."""
-    names, tokens = {}, []
-    try:
-        previous = None
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            kind, value = token.type, token.string
-            if kind in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER):
-                continue
-            if kind == tokenize.NEWLINE:
-                value = ";"
-            elif kind == tokenize.INDENT:
-                value = "{"
-            elif kind == tokenize.DEDENT:
-                value = "}"
-            elif kind == tokenize.STRING or kind in _FSTRING_KINDS:
-                value = "S"
-            elif kind == tokenize.NAME and value not in _KEEP and previous != ".":
-                value = names.setdefault(value, f"v{len(names)}")
-            if tokens and value == "S" and tokens[-1] == "S":
-                continue  # one f-string is several tokens
-            tokens.append(value)
-            previous = token.string
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        import re
-        tokens = []
-        for line in text.splitlines():
-            code = line.split("#")[0]
-            for word in re.findall(r"[A-Za-z_]\w*|\S", code):
-                if word[0].isalpha() or word[0] == "_":
-                    if word not in _KEEP:
-                        word = names.setdefault(word, f"v{len(names)}")
-                tokens.append(word)
+    """The tokens of Python ``text`` with comments, blank lines and spacing dropped, every
+    string literal made "S", every name that is not a keyword, a builtin or an attribute
+    renamed by order of first use (v0, v1, ...), a ";" at the end of each logical line and
+    "{" / "}" where the indentation grows or shrinks: two cells that differ only in naming,
+    spacing and comments get the same tokens. One regular expression rather than the tokenize
+    module (several times faster), so code that does not parse still gets tokens."""
+    names, tokens, indents = {}, [], [0]
+    depth, line_start, indent = 0, True, 0
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "comment":
+            continue
+        if kind == "newline":
+            if depth == 0:
+                if not line_start:
+                    tokens.append(";")
+                line_start, indent = True, 0
+            continue
+        if kind == "space":
+            if line_start:
+                indent = len(value.replace("\\\n", "").expandtabs(8))
+            continue
+        if line_start:  # the first token of a logical line
+            line_start = False
+            if indent > indents[-1]:
+                indents.append(indent)
+                tokens.append("{")
+            while indent < indents[-1]:
+                indents.pop()
+                tokens.append("}")
+        if kind == "string":
+            value = "S"
+        elif kind == "name" and value not in _KEEP and (not tokens or tokens[-1] != "."):
+            value = names.setdefault(value, f"v{len(names)}")
+        elif kind == "op":
+            depth = max(0, depth + (value in _OPEN) - (value in _CLOSE))
+        tokens.append(value)
     return tokens
-
-
-_FSTRING_KINDS = {getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE",
-                                                       "FSTRING_END") if hasattr(tokenize, name)}
 
 
 def shingles(tokens, size=SHINGLE):
@@ -199,14 +231,16 @@ def similar_pairs(cells_by_student, stubs, max_pairs=MAX_PAIRS):
     ``cells_by_student``: student -> {grade_id: cell source}; ``stubs``: grade_id -> the
     release text of that cell (what every learner was given, which is never evidence).
 
-    A run of tokens that k students of n share weighs log(n / k): what the whole class writes
-    (a two-line exercise solved the obvious way) weighs next to nothing, a long passage only two
-    students wrote weighs a lot. Only what the learners wrote counts (the stub's tokens are
-    set aside). For each graded cell, a pair counts when RapidFuzz's Indel similarity of the
-    two token lists reaches MIN_SIMILARITY and they share MIN_SHARED_RUNS runs; its evidence is
-    the weight of the runs they share. Pairs whose total evidence reaches MIN_EVIDENCE are returned, strongest
-    first: [{"students": [a, b], "evidence", "cells": [{"grade_id", "similarity", "evidence",
-    "shared_runs", "code": [text a, text b]}]}].
+    Only what the learners wrote counts (the stub's tokens are set aside). A run of tokens that
+    k students of n share is rare when k is at most sqrt(n), and then weighs log(n / k): what
+    much of the class writes (a two-line exercise solved the obvious way) is no evidence, a
+    long passage only two students wrote weighs a lot. For each graded cell, a pair counts when
+    RapidFuzz's Indel similarity of the two token lists reaches MIN_SIMILARITY and they share
+    MIN_SHARED_RUNS runs; its evidence is the weight of the rare runs they share. A pair of
+    submissions is returned when, over its cells, it shares MIN_RARE_RUNS rare runs and
+    MIN_EVIDENCE evidence, strongest first: [{"students": [a, b], "evidence", "cells":
+    [{"grade_id", "similarity", "evidence", "shared_runs", "rare_runs", "code": [text a,
+    text b]}]}].
     """
     from rapidfuzz.distance import Indel
 
@@ -219,18 +253,19 @@ def similar_pairs(cells_by_student, stubs, max_pairs=MAX_PAIRS):
             if runs:
                 per_cell[grade_id][student] = (tokens, runs)
 
-    evidence = defaultdict(float)
+    evidence, rare_runs = defaultdict(float), Counter()
     found = defaultdict(list)
     for grade_id, entries in per_cell.items():
         n = len(entries)
         frequency = Counter(run for _, runs in entries.values() for run in runs)
-        weight = {run: math.log(n / count) for run, count in frequency.items() if count < n}
-        # Candidates: pairs that share a rare run (one few students have).
+        # A run is rare when at most sqrt(n) students wrote it; a common one weighs nothing.
         rare_limit = max(2, int(math.sqrt(n)))
-        holders = defaultdict(list)
+        weight = {run: math.log(n / count) for run, count in frequency.items()
+                  if 1 < count <= rare_limit and count < n}
+        holders = defaultdict(list)  # candidates: the pairs that share a rare run
         for student, (_, runs) in entries.items():
             for run in runs:
-                if frequency[run] <= rare_limit and run in weight:
+                if run in weight:
                     holders[run].append(student)
         candidates = set()
         for students in holders.values():
@@ -247,17 +282,21 @@ def similar_pairs(cells_by_student, stubs, max_pairs=MAX_PAIRS):
             shared = runs_a & runs_b
             if len(shared) < MIN_SHARED_RUNS:
                 continue
-            cell_evidence = sum(weight.get(run, 0.0) for run in shared)
-            if cell_evidence <= 0:
+            rare = [run for run in shared if run in weight]
+            if not rare:
                 continue
+            cell_evidence = sum(weight[run] for run in rare)
             evidence[(first, second)] += cell_evidence
+            rare_runs[(first, second)] += len(rare)
             found[(first, second)].append({
                 "grade_id": grade_id, "similarity": round(similarity, 3),
                 "evidence": round(cell_evidence, 2), "shared_runs": len(shared),
+                "rare_runs": len(rare),
                 "code": [cells_by_student[first][grade_id], cells_by_student[second][grade_id]]})
     pairs = [{"students": list(pair), "evidence": round(total, 2),
               "cells": sorted(found[pair], key=lambda cell: -cell["evidence"])}
-             for pair, total in evidence.items() if total >= MIN_EVIDENCE]
+             for pair, total in evidence.items()
+             if total >= MIN_EVIDENCE and rare_runs[pair] >= MIN_RARE_RUNS]
     pairs.sort(key=lambda pair: (-pair["evidence"], pair["students"]))
     return pairs[:max_pairs]
 
@@ -281,10 +320,10 @@ def _median(values):
 
 
 def _score(entry, book):
-    """The points that count: the gradebook's (with any grading done in formgrader) less the
+    """The points that count: the gradebook's (with any grading done in formgrader) less its
     late penalty, else the report's final score, else its automatic score."""
     if "score" in book:
-        return max(0.0, book["score"] - float(entry.get("late_penalty") or 0.0))
+        return max(0.0, book["score"] - book["penalty"])
     final = entry.get("final_score")
     return float(final if final is not None else entry.get("score") or 0.0)
 
@@ -335,8 +374,7 @@ def assignment_facts(name, title, report, root, gradebook, submissions=None):
         if entry.get("review"):
             statuses["flagged_for_review"].append(student)
         book = gradebook.get((student, name), {})
-        seconds_late = book.get("seconds_late") or entry.get("seconds_late") or 0.0
-        if seconds_late > 0 or entry.get("late") is True:
+        if float(entry.get("seconds_late") or 0.0) > 0 or book.get("penalty"):
             statuses["late"].append(student)
         score = _score(entry, book)
         max_score = float(entry.get("max_score") or 0.0)
