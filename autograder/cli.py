@@ -90,13 +90,26 @@ def _bounds_on_this_host(sandboxed, how):
     """bound -> (enforced, how or why not); prints a loud warning for each one that does not
     hold here."""
     from autograder.confine import enforcement
-    from autograder.sandbox import processes_bound
+    from autograder.sandbox import processes_bound, runs_as_root
     bounds = enforcement(None if sandboxed else how, processes_bound())
+    if sandboxed and runs_as_root():
+        print(f"WARNING: the sandbox runs as root: {runs_as_root()}. Make the Python "
+              "installation and the course readable by that user.", file=sys.stderr)
     for name, (enforced, text) in bounds.items():
         if not enforced:
             print(f"WARNING: the {name} bound does not hold on this host: {text}. One "
                   "submission can take that from the whole class's grading.", file=sys.stderr)
     return bounds
+
+
+def _sandbox_starter():
+    """Which host user starts the sandbox: the grader user, this user, or root and why."""
+    from autograder.confine import grader_user
+    from autograder.sandbox import runs_as_root
+    if runs_as_root():
+        return f"root ({runs_as_root()})"
+    user = grader_user()
+    return user[2] if user else "this user"
 
 
 def cmd_grade(args, root):
@@ -191,6 +204,7 @@ def cmd_grade(args, root):
               "sandbox": how if sandboxed else f"NONE: {how}",
               "bounds": {name: {"limit": limits[key], "enforced": bounds[name][0],
                                 "how": bounds[name][1]} for name, key in BOUND_LIMITS.items()},
+              "sandbox_started_by": _sandbox_starter() if sandboxed else None,
               "late_policy": deadlines.policy.describe(),
               "flagged_for_review": [r.student for r in results if r.review],
               "students": [result.to_dict() for result in results]}
@@ -473,6 +487,9 @@ def parser():
     return top
 
 
+# What the instructor extra of pyproject.toml adds to a learner's install.
+INSTRUCTOR_MODULES = {"jupytext", "dask", "distributed", "psycopg2"}
+
 PATH_OPTIONS = ("submissions", "report", "output", "reports", "directory")
 
 
@@ -514,7 +531,14 @@ def main(argv=None):
             not args.gradebook.startswith("sqlite:////"):
         args.gradebook = "sqlite:///" + str(Path(args.gradebook[10:]).resolve())
     os.chdir(root)
-    return args.run(args, root)
+    try:
+        return args.run(args, root)
+    except ModuleNotFoundError as error:
+        if error.name not in INSTRUCTOR_MODULES:
+            raise
+        raise SystemExit(f"course: this command needs {error.name}, one of the instructor tools, "
+                         "which this install does not have; add them with `scripts/setup "
+                         "instructor` (or pip install -e '.[instructor]')") from None
 
 
 if __name__ == "__main__":

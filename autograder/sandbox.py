@@ -19,12 +19,22 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
-from autograder.confine import pids_cgroups, pids_prefix, user_prefix
+from autograder.confine import grader_user, pids_cgroups, pids_prefix, user_prefix
 
 NOBODY = "65534"
 WORKDIR = "/tmp/work"  # the working folder inside the sandbox
 SUBMISSION_FILES = "/submission"  # the submission's files, read-only, copied into WORKDIR
+
+
+class Launch(NamedTuple):
+    """How this host starts sandboxes."""
+    available: bool
+    reason: str  # "bubblewrap", or why there is no sandbox
+    as_user: list  # the prefix that starts it as the unprivileged grader user, or []
+    processes: tuple  # (enforced, how or why not) for the bound on processes and threads
+    as_root_because: str | None = None  # why root starts it although grading runs as root
 
 
 _LAUNCH_LOCK = threading.Lock()  # grading threads ask at once; the answer is made once
@@ -37,16 +47,12 @@ def _launch():
 
 @functools.lru_cache(maxsize=None)
 def _find_launch():
-    """(available, reason, user prefix, processes bound) for this host: whether the sandbox
-    works, the prefix that starts it as an unprivileged user (empty when this process is not
-    root, or when that user cannot run it), and (enforced, how or why not) for the bound on
-    processes and threads."""
     if os.environ.get("COURSE_SANDBOX", "auto") == "off":
-        return False, "turned off with COURSE_SANDBOX=off", [], (False, "no sandbox")
+        return Launch(False, "turned off with COURSE_SANDBOX=off", [], (False, "no sandbox"))
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        return (False, "bubblewrap (bwrap) is not installed; install it, e.g. `apt-get install "
-                "bubblewrap`", [], (False, "no sandbox"))
+        return Launch(False, "bubblewrap (bwrap) is not installed; install it, e.g. `apt-get "
+                      "install bubblewrap`", [], (False, "no sandbox"))
     package = [Path(__file__).resolve().parent]  # the user must read the course too
 
     def probe(prefix):
@@ -60,32 +66,40 @@ def _find_launch():
         as_user, problem = [], f"grading runs as root and {error}"
     done = probe(as_user)
     if done.returncode != 0 and as_user:
-        problem = (f"grading runs as root and the grader user cannot start the sandbox "
-                   f"({done.stderr.strip()[:200]})")
+        problem = (f"grading runs as root and the user {grader_user()[2]!r} cannot start the "
+                   f"sandbox ({done.stderr.strip()[:200]})")
         as_user = []
         done = probe([])
     if done.returncode != 0:
-        return (False, f"bubblewrap cannot create a sandbox here: {done.stderr.strip()[:300]}",
-                [], (False, "no sandbox"))
+        return Launch(False, f"bubblewrap cannot create a sandbox here: "
+                      f"{done.stderr.strip()[:300]}", [], (False, "no sandbox"))
     if problem is None:
-        who = "as this user" if not as_user else f"started as the user {as_user[1][8:]!r}"
+        who = f"started as the user {grader_user()[2]!r}" if as_user else "as this user"
         processes = (True, f"RLIMIT_NPROC in the sandbox's user namespace, {who}")
     elif pids_cgroups()[0] is not None:
-        processes = (True, f"a pids cgroup per worker (cgroup v1), as {problem}")
+        processes = (True, "a pids cgroup per worker (cgroup v1's pids controller)")
     else:
         processes = (False, f"not bounded: {problem}, and {pids_cgroups()[1]}")
-    return True, "bubblewrap", as_user, processes
+    return Launch(True, "bubblewrap", as_user, processes, problem)
 
 
 def availability():
     """(True, "bubblewrap") when the sandbox works here, else (False, the reason)."""
-    available, reason, _, _ = _launch()
-    return available, reason
+    launch = _launch()
+    return launch.available, launch.reason
 
 
 def processes_bound():
     """(enforced, how or why not) for the bound on a submission's processes and threads."""
-    return _launch()[3]
+    return _launch().processes
+
+
+def runs_as_root():
+    """Why root starts the sandbox although grading runs as root and should hand it to the
+    grader user (the learner's code is then host root without capabilities, `nobody` in its
+    user namespace); None when it does not."""
+    launch = _launch()
+    return launch.as_root_because if launch.available else None
 
 
 def _python_roots():
@@ -136,11 +150,11 @@ def command_prefix(scratch, course_root, limits=None):
     ``limits`` (see autograder.runner.DEFAULT_LIMITS); None when no sandbox is available."""
     from autograder.runner import DEFAULT_LIMITS
     limits = {**DEFAULT_LIMITS, **(limits or {})}
-    available, _, as_user, (processes_enforced, _) = _launch()
-    if not available:
+    launch = _launch()
+    if not launch.available:
         return None
-    launcher = list(as_user)
-    if not as_user and processes_enforced and os.geteuid() == 0:
+    launcher = list(launch.as_user)
+    if not launcher and launch.processes[0] and os.geteuid() == 0:
         launcher = pids_prefix(limits["processes"])
     course_paths = mounted_course_paths(course_root)
     os.chmod(scratch, 0o755)  # read by the sandbox's user, written by nobody

@@ -19,7 +19,7 @@ import pytest
 
 import submissions
 from autograder.grading import grade_class
-from autograder.sandbox import availability, processes_bound
+from autograder.sandbox import availability, processes_bound, runs_as_root
 
 ASSIGNMENT = "initialization"
 HE = "initialize_parameters_he"
@@ -217,7 +217,13 @@ def test_grade_reports_the_bounds_and_refuses_bad_ones(tmp_path):
     assert {name: entry["limit"] for name, entry in bounds.items()} == \
            {"processes": 20, "disk": 32, "memory": 3072, "cpu": 100.0}
     assert all(entry["enforced"] for entry in bounds.values()), bounds
-    assert "WARNING" not in done.stderr
+    assert "bound does not hold" not in done.stderr
+    started_by = json.loads((tmp_path / "report.json").read_text())["sandbox_started_by"]
+    if runs_as_root():  # said loudly, in the output and in the report
+        assert "WARNING: the sandbox runs as root: " in done.stderr
+        assert started_by.startswith("root (")
+    else:
+        assert "runs as root" not in done.stderr and not started_by.startswith("root")
 
 
 def test_grade_says_loudly_which_bounds_do_not_hold_without_the_sandbox(tmp_path):
