@@ -22,7 +22,7 @@ from autograder.course import course_root, source_notebook
 from autograder.notebooks import (NotebookError, grade_id_of, read_notebook, release_text,
                                   role_of, source_of)
 from autograder.plain import decode
-from autograder.runner import run_steps
+from autograder.runner import DEFAULT_LIMITS, run_steps
 from autograder.sandbox import availability, command_prefix
 from autograder.suite import Verdict, load_suite
 
@@ -275,6 +275,12 @@ def grade_submission(student, assignment, folder, root=None, limits=None, full=F
     with tempfile.TemporaryDirectory(prefix="grading-") as cwd:
         result.notes.extend(copy_submission_files(Path(folder), Path(cwd)))
         prefix = command_prefix(cwd, root, limits)
+        files_bytes = sum(path.stat().st_size for path in Path(cwd).rglob("*") if path.is_file())
+        disk_mb = {**DEFAULT_LIMITS, **(limits or {})}["disk_mb"]
+        if prefix and files_bytes > disk_mb * 1024 * 1024:  # the sandbox's tmpfs holds them
+            result.notes.append(f"the submission's files ({files_bytes / 2**20:.0f} MB) do not "
+                                f"fit the disk bound ({disk_mb:g} MB); some were not available "
+                                "while grading")
         result.sandbox = "bubblewrap" if prefix else f"NONE ({availability()[1]})"
         probes, kernel, notes, run = _run(assignment, source, submission, limits, full, cwd,
                                           reference.encoded, prefix)

@@ -200,6 +200,15 @@ def test_nothing_outlives_the_run(graded, tmp_path_factory):
     assert junk == []
 
 
+def test_files_that_do_not_fit_the_disk_bound_are_noted(tmp_path):
+    folder = tmp_path / "submitted"
+    submissions.write_submission(folder / "ada" / ASSIGNMENT, ASSIGNMENT)
+    (folder / "ada" / ASSIGNMENT / "weights.bin").write_bytes(b"w" * (3 * MB))
+    result, = grade_class(ASSIGNMENT, folder, workers=1, limits={**LIMITS, "disk_mb": 2})
+    assert result.score == 4.0  # the notebook does not need the file
+    assert any("do not fit the disk bound (2 MB)" in note for note in result.notes), result.notes
+
+
 def test_grade_reports_the_bounds_and_refuses_bad_ones(tmp_path):
     folder = tmp_path / "submitted"
     honest_class(folder)
