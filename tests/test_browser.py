@@ -21,7 +21,6 @@ when Chromium or Playwright is missing (.ci/run installs Chromium).
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ import pytest
 from autograder.course import assignments, course_root, lectures, source_notebook
 from autograder.execution import ipc_config, ipc_options
 from autograder.notebooks import grade_id_of, read_notebook, role_of, source_of
+from helpers import workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -155,14 +155,11 @@ def screenshots():
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on a copy of the course's learner files, started like scripts/start (same
+    """JupyterLab on the learner's copies of the notebooks, started like scripts/start (same
     options, same learner configuration, opening index.ipynb), with a token on 127.0.0.1."""
     course = course_root()
     folder = tmp_path_factory.mktemp("browser")
-    shutil.copytree(course / "release", folder / "release")
-    if (course / "notebooks").is_dir():
-        shutil.copytree(course / "notebooks", folder / "notebooks")
-    shutil.copy(course / "index.ipynb", folder / "index.ipynb")
+    workspace.refresh(course, folder)  # the learner's copies, as scripts/start makes them
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the kernel draws inline, as for a learner
     env.pop("COURSE_PROGRESS", None)  # progress bars on, as for a learner
