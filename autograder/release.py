@@ -1,6 +1,7 @@
 """Building notebooks from their text twins, generating release/ with nbgrader, and the checks
 that keep the course honest (``course check``)."""
 
+import ast
 import json
 import shutil
 import subprocess
@@ -170,7 +171,8 @@ def distinctive_solution_lines(root=None):
 
 def _lines_of(path):
     """The stripped lines of a file as a reader meets them: a notebook's cell sources and
-    outputs decoded from JSON, any other text as it is."""
+    outputs decoded from JSON; a Python file's lines and the lines of its string constants
+    (code kept in a string is code too); any other text as it is."""
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     if Path(path).suffix == ".ipynb":
         try:
@@ -179,6 +181,13 @@ def _lines_of(path):
                              for c in cells)
         except (ValueError, AttributeError):
             pass
+    elif Path(path).suffix == ".py":
+        try:
+            strings = [node.value for node in ast.walk(ast.parse(text))
+                       if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+        except (SyntaxError, ValueError):
+            strings = []
+        text = "\n".join([text, *strings])
     return {line.strip() for line in text.splitlines()}
 
 
