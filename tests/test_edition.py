@@ -173,6 +173,9 @@ def test_the_edition_installs_and_its_checks_pass_with_the_reference(python, tmp
     installed = {entry["name"].lower() for entry in json.loads(listed.stdout)}
     assert {"numpy", "jupyterlab", "nbgrader", "improving-deep-nets-student"} <= installed
     assert installed.isdisjoint({"pytest", "playwright", "dask", "jupytext", "psycopg2-binary"})
+    no_grader = subprocess.run([str(venv / "bin" / "python"), "-c", "import autograder"],
+                               capture_output=True, text=True, cwd=tmp_path)
+    assert "No module named 'autograder'" in no_grader.stderr
     copies = subprocess.run([str(venv / "bin" / "python"), "-m", "helpers.workspace",
                              str(folder)], capture_output=True, text=True, cwd=folder)
     assert copies.returncode == 0, copies.stderr
