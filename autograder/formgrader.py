@@ -43,8 +43,10 @@ class GradeWithCourse(Preprocessor):
         done = subprocess.run(command, capture_output=True, text=True, cwd=root)
         if done.returncode != 0:
             lines = (done.stderr or done.stdout).strip().splitlines()
-            raise CourseGradeFailed(lines[-1] if lines else
-                                    f"course grade exited with status {done.returncode}")
+            reason = lines[-1] if lines else f"course grade exited with status {done.returncode}"
+            raise CourseGradeFailed(
+                f"{reason} -- {info['student']} was not graded; fix that, then press Autograde "
+                f"again or run `course grade {info['assignment']}` in a terminal")
         self.log.info("graded by course grade: %s", done.stdout.strip())
         written = root / "autograded" / info["student"] / info["assignment"] / \
             f"{info['notebook']}.ipynb"

@@ -66,14 +66,14 @@ def open_gradebook_or_explain(url, root):
     where = f"--gradebook {shown}" if url else shown
     try:
         return open_gradebook(url, root)
-    except exc.ArgumentError:
-        raise OperatorError(f"--gradebook {shown!r} is not a database URL; expected one like "
-                            "sqlite:///gradebook.db or postgresql://user@host/gradebook") from None
-    except exc.NoSuchModuleError:
+    except exc.NoSuchModuleError:  # before ArgumentError, its base class
         scheme = str(url).split(":", 1)[0]
         raise OperatorError(f"--gradebook {shown}: {scheme!r} is not a database SQLAlchemy "
                             "knows; expected sqlite:///FILE or postgresql://user@host/name") \
             from None
+    except exc.ArgumentError:
+        raise OperatorError(f"--gradebook {shown!r} is not a database URL; expected one like "
+                            "sqlite:///gradebook.db or postgresql://user@host/gradebook") from None
     except ModuleNotFoundError as error:
         raise OperatorError(f"{where}: the database driver {error.name!r} is not installed; "
                             "install it or use sqlite:// or postgresql://") from None
