@@ -8,7 +8,7 @@ and use of the seed are all right; otherwise it names the mistake.
 
 
 from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, catalogue, \
-    difference, fresh_global_rng_state, generic_verdict, global_rng_state, lookup
+    difference, edit, fresh_global_rng_state, generic_verdict, global_rng_state, lookup
 from autograder.plain import Raised
 from helpers.checks.initialization import LARGE_DIMS, scale_problem, shape_problem
 
@@ -19,8 +19,7 @@ SHAPE_MISTAKES = (
     Mistake("wrong_keys", "The dict should hold W1, b1, ..., WL, bL: one W and one b per layer, "
             "numbered from 1, for every layer after the input.",
             "how layers_dims maps to layers: layer l goes from layers_dims[l-1] to layers_dims[l]",
-            'parameters["W" + str(l - 1)] = np.zeros((layers_dims[l], layers_dims[l - 1]))\n'
-            'parameters["b" + str(l - 1)] = np.zeros((layers_dims[l], 1))'),
+            edit(('"W" + str(l)', '"W" + str(l - 1)'), ('"b" + str(l)', '"b" + str(l - 1)'))),
     Mistake("transposed_W", "W has its two dimensions swapped.",
             "W^[l] has shape (n_l, n_{l-1}) so that Z = W A_prev + b works on columns"),
     Mistake("wrong_W_shape", "W has the wrong shape.", "W^[l] has shape (n_l, n_{l-1})"),
@@ -36,14 +35,14 @@ SHAPE_MISTAKES = (
             "one W and one b per layer"),
 )
 
+# W^[l] is (n_l, n_{l-1}): the same swap of its two sizes for every initializer.
+TRANSPOSED_W = edit(("layers_dims[l], layers_dims[l - 1]", "layers_dims[l - 1], layers_dims[l]"))
+
 RANDOM_MISTAKES = (
     Mistake("global_rng", "Your function re-seeds or draws from numpy's global random generator.",
             "randomness comes in through the argument: rng = np.random.default_rng(seed), "
             "then rng.standard_normal(shape)",
-            'np.random.seed(seed)\n'
-            'parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) '
-            '* SCALE\n'
-            'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))'),
+            edit(("rng.standard_normal(", "np.random.randn(*"), before="np.random.seed(seed)")),
     Mistake("unseeded", "The same seed gave different weights.",
             "draw from rng = np.random.default_rng(seed), not from a fresh unseeded generator"),
     Mistake("seed_ignored", "Different seeds gave the same weights.",
@@ -151,45 +150,29 @@ SUITE.add(GradedTest(
     probe=probe_zeros, judge=judge_zeros,
     mistakes=catalogue(SHAPE_MISTAKES, (
         Mistake("not_zero", "Every W and b should be exactly zero.", "np.zeros(shape)",
-                'parameters["W" + str(l)] = np.ones((layers_dims[l], layers_dims[l - 1]))\n'
-                'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))'),
+                edit(("np.zeros((layers_dims[l], layers", "np.ones((layers_dims[l], layers"))),
         Mistake("transposed_W", "W has its two dimensions swapped.",
                 "W^[l] has shape (n_l, n_{l-1}) so that Z = W A_prev + b works on columns",
-                'parameters["W" + str(l)] = np.zeros((layers_dims[l - 1], layers_dims[l]))\n'
-                'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))'),
+                TRANSPOSED_W),
         Mistake("b_row", "b is a row (or 1-D) instead of a column.",
                 "b^[l] has shape (n_l, 1) and broadcasts across the m examples",
-                'parameters["W" + str(l)] = np.zeros((layers_dims[l], layers_dims[l - 1]))\n'
-                'parameters["b" + str(l)] = np.zeros((1, layers_dims[l]))'),
+                edit(("(layers_dims[l], 1)", "(1, layers_dims[l])"))),
     )),
 ))
 
 
-def _random_mistakes(scale_text, extra):
-    """The catalogue of a random initializer; mutants use SCALE for the right scale."""
-    def mutant(body):
-        return body.replace("SCALE", scale_text)
-    shared = tuple(Mistake(m.name, m.hint, m.concept, mutant(m.mutant) if m.mutant else None)
-                   for m in RANDOM_MISTAKES)
+def _random_mistakes(extra):
+    """The catalogue of a random initializer: the shape mistakes, the mistakes of drawing
+    random numbers, then ``extra``."""
     shape = (
         Mistake("transposed_W", "W has its two dimensions swapped.",
                 "W^[l] has shape (n_l, n_{l-1}) so that Z = W A_prev + b works on columns",
-                mutant('parameters["W" + str(l)] = rng.standard_normal((layers_dims[l - 1], '
-                       'layers_dims[l])) * SCALE\n'
-                       'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))')),
+                TRANSPOSED_W),
         Mistake("b_row", "b is a row (or 1-D) instead of a column.",
                 "b^[l] has shape (n_l, 1) and broadcasts across the m examples",
-                mutant('parameters["W" + str(l)] = rng.standard_normal((layers_dims[l], '
-                       'layers_dims[l - 1])) * SCALE\n'
-                       'parameters["b" + str(l)] = np.zeros(layers_dims[l])')),
+                edit(("((layers_dims[l], 1))", "(layers_dims[l])"))),
     )
-    return catalogue(SHAPE_MISTAKES, shape, shared, extra)
-
-
-def _scale_mutant(expression):
-    return ('parameters["W" + str(l)] = rng.standard_normal((layers_dims[l], '
-            f'layers_dims[l - 1])) * {expression}\n'
-            'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))')
+    return catalogue(SHAPE_MISTAKES, shape, RANDOM_MISTAKES, extra)
 
 
 SUITE.add(GradedTest(
@@ -199,13 +182,13 @@ SUITE.add(GradedTest(
     probe=make_probe("initialize_parameters_random"),
     judge=make_judge("test_initialize_parameters_random", "initialize_parameters_random",
                      "times_ten"),
-    mistakes=_random_mistakes("10", (
+    mistakes=_random_mistakes((
         Mistake("scale_times_0.01", "The weights are scaled by 0.01; this exercise asks for 10.",
                 "this initialization is deliberately too large (N(0, 1) times 10)",
-                _scale_mutant("0.01")),
+                edit((") * 10", ") * 0.01"))),
         Mistake("scale_unscaled", "The weights are not multiplied by 10.",
                 "this initialization is deliberately too large (N(0, 1) times 10)",
-                _scale_mutant("1")),
+                edit((") * 10", ") * 1"))),
     )),
 ))
 
@@ -215,21 +198,21 @@ SUITE.add(GradedTest(
     functions=("initialize_parameters_he",),
     probe=make_probe("initialize_parameters_he"),
     judge=make_judge("test_initialize_parameters_he", "initialize_parameters_he", "he"),
-    mistakes=_random_mistakes("np.sqrt(2 / layers_dims[l - 1])", (
+    mistakes=_random_mistakes((
         Mistake("scale_xavier", "The weights use Xavier scaling sqrt(1 / n_{l-1}).",
                 "He initialization, sqrt(2 / n_{l-1}), keeps ReLU activations' variance steady",
-                _scale_mutant("np.sqrt(1 / layers_dims[l - 1])")),
+                edit(("sqrt(2 /", "sqrt(1 /"))),
         Mistake("scale_fan_out", "The weights are scaled with the layer's own size n_l (the "
                 "fan-out).", "He uses the fan-in: n_{l-1} = layers_dims[l - 1]",
-                _scale_mutant("np.sqrt(2 / layers_dims[l])")),
+                edit(("2 / layers_dims[l - 1]", "2 / layers_dims[l]"))),
         Mistake("scale_no_sqrt", "The scale is 2 / n_{l-1}: the square root is missing.",
                 "the variance is 2 / n_{l-1}, so the standard deviation is its square root",
-                _scale_mutant("2 / layers_dims[l - 1]")),
+                edit(("np.sqrt(2 /", "(2 /"))),
         Mistake("scale_unscaled", "The weights are not scaled at all.",
                 "He initialization multiplies N(0, 1) by sqrt(2 / n_{l-1})",
-                _scale_mutant("1")),
+                edit((") * scale", ") * 1"))),
         Mistake("scale_times_ten", "The weights are scaled by 10, as in the previous exercise.",
                 "He initialization multiplies N(0, 1) by sqrt(2 / n_{l-1})",
-                _scale_mutant("10")),
+                edit((") * scale", ") * 10"))),
     )),
 ))
