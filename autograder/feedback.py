@@ -76,8 +76,8 @@ def readable_maths(text):
             return match.group(1) + exponent.translate(_SUPERSCRIPT)
         return match.group(0)
     text = re.sub(r"\bsqrt\(", "√(", text)
-    text = re.sub(r"(\w|\))\s*(?:\*\*|\^)\s*(\(?[\w+-]+\)?)", power, text)
     text = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", lambda m: _GREEK[m.group(1)], text)
+    text = re.sub(r"(\w|\))\s*(?:\*\*|\^)\s*(\(?[\w+-]+\)?)", power, text)
     text = re.sub(r"(?<=\S) \* (?=\S)", " · ", text)
     return text
 
