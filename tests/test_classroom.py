@@ -287,4 +287,65 @@ def test_formgrader_autograde_button_refuses_without_the_sandbox(graded, tmp_pat
         if server is not None:
             server.stop()
     assert not answer["success"]
-    assert "refusing to grade without the sandbox" in answer["log"] + answer.get("error", "")
+    said = answer["log"] + answer.get("error", "")
+    assert "refusing to grade without the sandbox" in said and "course grade" in said
+    report = cc.report(graded["course"])
+    assert report["alice"]["final_score"] == 4  # nothing stock was recorded
+    cc.course("grade", ASSIGNMENT, "--student", "alice", "--quiet", course_dir=graded["course"])
+    api = formgrader_api(graded["course"], graded["exchange"])
+    assert all(s["autograded"] for s in api.get_submissions(ASSIGNMENT))
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "classroom"
+
+
+def _no_browser():
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (Debian: apt-get install chromium; .ci/run installs it)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (scripts/setup installs it)"
+    return None
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(_no_browser() is not None, reason=str(_no_browser()))
+def test_screenshots_of_formgrader_and_feedback_pages(formgrader, graded, hand_graded):
+    """Formgrader's submission list and Manual Grading list with our scores, and the feedback
+    pages of a failed test (carol) and an unreadable notebook (dave), saved under
+    test-artifacts/classroom/."""
+    from playwright.sync_api import sync_playwright
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    feedback = graded["course"] / "feedback"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"{formgrader.url}/formgrader/manage_submissions/{ASSIGNMENT}"
+                      f"?token={formgrader.token}")
+            page.wait_for_selector("text=carol", timeout=60_000)
+            assert page.locator("text=needs autograding").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "formgrader-submissions.png"), full_page=True)
+            page.goto(f"{formgrader.url}/formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}")
+            page.wait_for_selector("text=carol", timeout=60_000)
+            assert page.locator("text=No data available in table").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "formgrader-manual-grading.png"),
+                            full_page=True)
+            page.goto(f"{formgrader.url}/formgrader/submissions/"
+                      f"{submission_ids(formgrader)['carol']}/")
+            page.wait_for_selector("text=Xavier", timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "formgrader-carol.png"), full_page=True)
+            for student, name in (("carol", "feedback-failed-test"),
+                                  ("dave", "feedback-unreadable-notebook")):
+                page.goto((feedback / student / ASSIGNMENT / f"{ASSIGNMENT}.html").as_uri())
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        finally:
+            browser.close()
+    for name in ("formgrader-submissions", "formgrader-manual-grading", "formgrader-carol",
+                 "feedback-failed-test", "feedback-unreadable-notebook"):
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000, name
