@@ -129,11 +129,6 @@ def judge_cost(student, reference):
     return Verdict(True, "passed")
 
 
-def _cost_mutant(penalty):
-    return ("squared_norms = sum(np.sum(np.square(parameters[f\"W{l}\"])) for l in (1, 2, 3))\n"
-            f"L2_regularization_cost = {penalty}")
-
-
 SUITE.add(GradedTest(
     grade_id="test_compute_cost_with_regularization",
     solution_id="compute_cost_with_regularization",
@@ -145,27 +140,24 @@ SUITE.add(GradedTest(
         Mistake("lambda_over_m", "The penalty is twice too large: it looks like lambd / m "
                 "instead of lambd / (2 * m).",
                 "the L2 penalty (lambd / 2m) * sum of ||W||_F^2",
-                _cost_mutant("lambd / m * squared_norms")),
+                edit(("lambd / (2 * m)", "lambd / m"))),
         Mistake("no_m", "The penalty is not divided by m: it looks like lambd / 2 times the "
                 "squared norms.", "the L2 penalty (lambd / 2m) * sum of ||W||_F^2",
-                _cost_mutant("lambd / 2 * squared_norms")),
+                edit(("lambd / (2 * m)", "lambd / 2"))),
         Mistake("biases_penalized", "The biases are penalized too.",
                 "the L2 penalty uses the weights W1, W2, W3 only",
-                "squared_norms = sum(np.sum(np.square(value)) for value in parameters.values())\n"
-                "L2_regularization_cost = lambd / (2 * m) * squared_norms"),
+                edit(('parameters[f"W{l}"]', "value"),
+                     ("for l in (1, 2, 3)", "for value in parameters.values()"))),
         Mistake("sum_squared", "The penalty squares the sum of the weights instead of summing "
                 "their squares.", "||W||_F^2 is the sum of the squared entries, "
                 "np.sum(np.square(W))",
-                "squared_norms = sum(np.sum(parameters[f\"W{l}\"]) ** 2 for l in (1, 2, 3))\n"
-                "L2_regularization_cost = lambd / (2 * m) * squared_norms"),
+                edit(("np.sum(np.square(", "np.square(np.sum("))),
         Mistake("not_squared", "The penalty uses the norms of the weight matrices without "
                 "squaring them.", "||W||_F^2 is the sum of the squared entries, with no "
-                "square root", "squared_norms = sum(np.linalg.norm(parameters[f\"W{l}\"]) "
-                "for l in (1, 2, 3))\n"
-                "L2_regularization_cost = lambd / (2 * m) * squared_norms"),
+                "square root", edit(("np.sum(np.square(", "np.linalg.norm(("))),
         Mistake("penalty_missing", "The cost equals the cross-entropy alone: the L2 penalty is "
                 "missing.", "the regularized cost: cross-entropy plus (lambd / 2m) * sum of "
-                "||W||_F^2", "L2_regularization_cost = 0.0"),
+                "||W||_F^2", edit(("lambd / (2 * m) * squared_norms", "0.0"))),
         Mistake("wrong_value", "The cost is not the cross-entropy plus (lambd / 2m) times the "
                 "sum of the squared Frobenius norms of W1, W2, W3.",
                 "the regularized cost and the given compute_cost(A3, Y)"),
@@ -226,11 +218,6 @@ def judge_l2_backward(student, reference):
     return Verdict(True, "passed")
 
 
-def _term_mutant(term, layers="(1, 2, 3)"):
-    return (f"for l in {layers}:\n"
-            f"    grads[f\"dW{{l}}\"] = grads[f\"dW{{l}}\"] + {term}")
-
-
 SUITE.add(GradedTest(
     grade_id="test_backward_propagation_with_regularization",
     solution_id="backward_propagation_with_regularization",
@@ -245,25 +232,25 @@ SUITE.add(GradedTest(
                 "each gradient has the shape of its parameter"),
         Mistake("term_missing", "The dW's have no regularization term: they are the "
                 "cross-entropy gradients alone.",
-                "the gradient of the penalty: dW gets + (lambd / m) * W", "grads = grads"),
+                "the gradient of the penalty: dW gets + (lambd / m) * W",
+                edit((' + lambd / m * cache[f"W{l}"]', ""))),
         Mistake("half_term", "The dW's get (lambd / 2m) * W instead of (lambd / m) * W.",
                 "the derivative of (lambd / 2m) * W^2 is (lambd / m) * W: the 2 of the square "
-                "cancels the 1/2", _term_mutant("lambd / (2 * m) * cache[f\"W{l}\"]")),
+                "cancels the 1/2", edit(("lambd / m", "lambd / (2 * m)"))),
         Mistake("double_term", "The dW's get (2 lambd / m) * W instead of (lambd / m) * W.",
                 "the derivative of (lambd / 2m) * W^2 is (lambd / m) * W",
-                _term_mutant("2 * lambd / m * cache[f\"W{l}\"]")),
+                edit(("lambd / m", "2 * lambd / m"))),
         Mistake("no_m", "The dW's get lambd * W: the term is not divided by m.",
-                "the gradient term (lambd / m) * W", _term_mutant("lambd * cache[f\"W{l}\"]")),
+                "the gradient term (lambd / m) * W", edit(("lambd / m", "lambd"))),
         Mistake("wrong_sign", "The regularization term is subtracted from dW instead of added.",
                 "dW = dW_cross-entropy + (lambd / m) * W",
-                _term_mutant("-lambd / m * cache[f\"W{l}\"]")),
+                edit(("+ lambd / m", "- lambd / m"))),
         Mistake("bias_term", "The db's changed: the biases got a regularization term.",
                 "the penalty has no biases, so db stays the cross-entropy's",
-                _term_mutant("lambd / m * cache[f\"W{l}\"]") + "\n"
-                "    grads[f\"db{l}\"] = grads[f\"db{l}\"] + lambd / m"),
+                edit(after='    grads[f"db{l}"] = grads[f"db{l}"] + lambd / m')),
         Mistake("layer_missed", "Some layers' dW got no regularization term.",
                 "every dW^[l], l = 1, 2, 3, gets + (lambd / m) * W^[l]",
-                _term_mutant("lambd / m * cache[f\"W{l}\"]", layers="(1, 2)")),
+                edit(("(1, 2, 3)", "(1, 2)"))),
         Mistake("wrong_gradient", "The gradients are not those of the regularized cost.",
                 "dW = dW_cross-entropy + (lambd / m) * W, db unchanged"),
     ),
@@ -353,13 +340,11 @@ SUITE.add(GradedTest(
         Mistake("mask_shape", "The masks do not have one independent draw per unit and per "
                 "example.", "D^[l] has the shape of A^[l], (n_l, m): rng.random(A1.shape)",
                 edit(("rng.random(A1.shape)", "rng.random((A1.shape[0], 1))"),
-                                ("rng.random(A2.shape)", "rng.random((A2.shape[0], 1))"))),
+                     ("rng.random(A2.shape)", "rng.random((A2.shape[0], 1))"))),
         Mistake("mask_not_binary", "The cache's masks hold other values than 0 and 1 (True and "
                 "False).", "D^[l] = (U < keep_prob), a mask; store it, not the random numbers",
-                edit(("D1 = rng.random(A1.shape) < keep_prob\n"
-                                 "A1 = A1 * D1 / keep_prob",
-                                 "D1 = rng.random(A1.shape)\n"
-                                 "A1 = A1 * (D1 < keep_prob) / keep_prob"))),
+                edit(("(A1.shape) < keep_prob", "(A1.shape)"),
+                     ("A1 * D1 /", "A1 * (D1 < keep_prob) /"))),
         Mistake("mask_reversed", "Your masks keep about 1 - keep_prob of the units: the "
                 "comparison is reversed.", "keep a unit where rng.random(shape) < keep_prob",
                 edit(("< keep_prob", "> keep_prob"))),
@@ -369,45 +354,42 @@ SUITE.add(GradedTest(
                 edit(("rng.random(", "rng.standard_normal("))),
         Mistake("layer_missed", "One hidden layer gets no dropout.",
                 "dropout applies to both hidden layers, A1 and A2",
-                edit(("D2 = rng.random(A2.shape) < keep_prob\n"
-                                 "A2 = A2 * D2 / keep_prob",
-                                 "D2 = np.ones(A2.shape, dtype=bool)"))),
+                edit(("rng.random(A2.shape) < keep_prob", "np.ones(A2.shape, dtype=bool)"),
+                     ("D2 / keep_prob", "D2"))),
         Mistake("global_rng", "Your function draws from numpy's global random generator.",
                 "randomness comes in through the argument: draw with rng.random(shape)",
                 edit(("rng.random(A1.shape)", "np.random.rand(*A1.shape)"),
-                                ("rng.random(A2.shape)", "np.random.rand(*A2.shape)"))),
+                     ("rng.random(A2.shape)", "np.random.rand(*A2.shape)"))),
         Mistake("rng_not_used", "Your masks do not come from the generator you were given: the "
                 "same generator state gave different masks, or different ones the same masks.",
                 "draw every mask from the rng argument, e.g. rng.random(A1.shape)",
                 edit(("rng.random(", "np.random.default_rng().random("))),
         Mistake("no_division", "The kept activations are not divided by keep_prob.",
                 "inverted dropout: A = A * D / keep_prob keeps the expected value of A",
-                edit(("A1 * D1 / keep_prob", "A1 * D1"),
-                                ("A2 * D2 / keep_prob", "A2 * D2"))),
+                edit(("A1 * D1 / keep_prob", "A1 * D1"), ("A2 * D2 / keep_prob", "A2 * D2"))),
         Mistake("multiplied_by_keep_prob", "The kept activations are multiplied by keep_prob "
                 "instead of divided by it.",
                 "inverted dropout: A = A * D / keep_prob keeps the expected value of A",
                 edit(("A1 * D1 / keep_prob", "A1 * D1 * keep_prob"),
-                                ("A2 * D2 / keep_prob", "A2 * D2 * keep_prob"))),
+                     ("A2 * D2 / keep_prob", "A2 * D2 * keep_prob"))),
         Mistake("mask_not_applied", "A hidden layer's activations do not use its mask.",
                 "A = A * D / keep_prob, with the mask D you drew for that layer",
                 edit(("A1 * D1 / keep_prob", "A1 / keep_prob"))),
         Mistake("dropout_on_input", "Dropout was applied to the input X.",
                 "dropout is for the hidden layers only; X goes in untouched",
-                edit(before="X = X * (rng.random(X.shape) < keep_prob) / keep_prob")),
+                edit(("linear_forward(X,", "linear_forward(X * (rng.random(X.shape) < keep_prob) "
+                                           "/ keep_prob,"))),
         Mistake("dropout_on_output", "Dropout was applied to the output layer.",
                 "dropout is for the hidden layers only; A3 = sigmoid(Z3)",
-                edit(after="D3 = rng.random(A3.shape) < keep_prob\nA3 = A3 * D3 / keep_prob")),
+                edit(("sigmoid(Z3)", "sigmoid(Z3) * (rng.random(Z3.shape) < keep_prob) "
+                                     "/ keep_prob"))),
         Mistake("cache_inconsistent", "The next layer does not use the activations stored in "
                 "the cache.", "apply dropout to A1 before computing Z2 from it, and store that "
-                "A1", edit(("A1 = A1 * D1 / keep_prob\n"
-                                       "Z2, _ = linear_forward(A1, W2, b2)",
-                                       "Z2, _ = linear_forward(A1, W2, b2)\n"
-                                       "A1 = A1 * D1 / keep_prob"))),
+                "A1", edit(("linear_forward(A1,", "linear_forward(relu(Z1),"))),
         Mistake("forward_wrong", "With keep_prob = 1 (nothing dropped) the output differs from "
                 "forward_propagation's.", "the forward pass of forward_propagation, with "
                 "dropout added after each hidden ReLU",
-                edit(("A3 = sigmoid(Z3)", "A3 = sigmoid(relu(Z3))"))),
+                edit(("sigmoid(Z3)", "sigmoid(relu(Z3))"))),
         Mistake("hidden_wrong", "A hidden layer's activations are not relu(Z) * D / keep_prob.",
                 "the four steps of inverted dropout"),
         Mistake("output_wrong", "A3 is not sigmoid(Z3).", "the output layer has no dropout"),
@@ -508,18 +490,16 @@ SUITE.add(GradedTest(
         Mistake("different_mask", "The backward pass draws new random masks instead of reusing "
                 "the forward pass's.", "the masks D1 and D2 are in the cache; the backward "
                 "pass draws nothing",
-                edit(('cache["D2"]', '(np.random.rand(*cache["A2"].shape) < '
-                                                 'keep_prob)'),
-                                 ('cache["D1"]', '(np.random.rand(*cache["A1"].shape) < '
-                                                 'keep_prob)'))),
+                edit(('cache["D2"]', '(np.random.rand(*cache["A2"].shape) < keep_prob)'),
+                     ('cache["D1"]', '(np.random.rand(*cache["A1"].shape) < keep_prob)'))),
         Mistake("mask_not_applied", "Units that the forward pass dropped still get a gradient.",
                 "multiply dA1 and dA2 by the forward pass's masks, cache['D1'] and cache['D2']",
                 edit(('dA2 * cache["D2"] / keep_prob', 'dA2 / keep_prob'),
-                                 ('dA1 * cache["D1"] / keep_prob', 'dA1 / keep_prob'))),
+                     ('dA1 * cache["D1"] / keep_prob', 'dA1 / keep_prob'))),
         Mistake("no_division", "The gradients of the kept units are not divided by keep_prob.",
                 "the forward pass divided the kept activations by keep_prob, so dA = dA * D / "
                 "keep_prob", edit(('cache["D2"] / keep_prob', 'cache["D2"]'),
-                                              ('cache["D1"] / keep_prob', 'cache["D1"]'))),
+                                  ('cache["D1"] / keep_prob', 'cache["D1"]'))),
         Mistake("divided_twice", "The gradients are divided by keep_prob more than once per "
                 "layer.", "dA = dA * D / keep_prob, once for each hidden layer",
                 edit(('cache["D2"] / keep_prob', 'cache["D2"] / keep_prob ** 2'))),
