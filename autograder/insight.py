@@ -748,11 +748,8 @@ def _assignment_html(facts, anonymous, base=None):
                      "status": f"did not finish: {row['name']}"}.get(row["kind"], row["name"])
             who = ""
             if not anonymous:
-                code = "".join(f"<p><b>{escape(s)}</b></p><pre>{escape(text)}</pre>"
-                               for s, text in row["code"].items())
                 who = (f"<details class='who' data-mistake='{escape(row['name'])}'><summary>"
-                       f"{escape(row['name'])}: who</summary><p>"
-                       f"{_people(row['students'], row['links'], anonymous, base)}</p>{code}"
+                       f"{escape(row['name'])}: who</summary>{submissions_html(row, base)}"
                        "</details>")
             out.append(f"<tr><td class='count'>{row['count']}</td><td>{row['points_lost']:g}"
                        f"</td><td>{escape(label)}{who}</td><td>{escape(row['concept'])}"
@@ -766,14 +763,45 @@ def _assignment_html(facts, anonymous, base=None):
             a, b = pair["students"]
             out.append(f"<details class='similar'><summary><b>{escape(a)}</b> and "
                        f"<b>{escape(b)}</b>: evidence {pair['evidence']:g} over "
-                       f"{len(pair['cells'])} cell(s)</summary>")
-            for cell in pair["cells"]:
-                out.append(f"<p>{escape(cell['grade_id'])}: similarity "
-                           f"{cell['similarity']:.2f}, {cell['shared_runs']} shared runs, "
-                           f"evidence {cell['evidence']:g}</p><div class='pair'><pre>"
-                           f"{escape(cell['code'][0])}</pre><pre>{escape(cell['code'][1])}"
-                           "</pre></div>")
-            out.append("</details>")
+                       f"{len(pair['cells'])} cell(s)</summary>{pair_html(pair)}</details>")
+    return "".join(out)
+
+
+def mistakes_by_cost(insight):
+    """(label, assignment, grade_id, row) for every diagnosed mistake (catalogued or not) of
+    every assignment, the ones that cost the most students first: what the instructor notebook
+    lists. Stubs left as they were and cells that did not finish are left to the page."""
+    found = []
+    for facts in insight["assignments"]:
+        for test in facts["tests"]:
+            for row in test["mistakes"]:
+                if row["kind"] not in ("mistake", "uncatalogued"):
+                    continue
+                label = (f"{row['count']:>4} × {facts['name']} · "
+                         f"{test['grade_id'].removeprefix('test_')} · {row['name']}")
+                found.append((label, facts["name"], test["grade_id"], row))
+    return sorted(found, key=lambda item: (-item[3]["count"], item[0]))
+
+
+def submissions_html(row, base=None):
+    """HTML for one mistake row: its hint, who made it (linked to their submissions) and the
+    graded cells of the first of them."""
+    code = "".join(f"<p><b>{escape(s)}</b></p><pre>{escape(text)}</pre>"
+                   for s, text in row["code"].items())
+    return (f"<p><b>{escape(row['hint'] or row['name'])}</b> {escape(row['concept'])}</p>"
+            f"<p>{row['count']} student(s): {_people(row['students'], row['links'], False, base)}"
+            f"</p>{code}")
+
+
+def pair_html(pair):
+    """HTML for one pair of nearly identical submissions: their cells side by side."""
+    a, b = pair["students"]
+    out = [f"<p><b>{escape(a)}</b> and <b>{escape(b)}</b>: evidence {pair['evidence']:g}</p>"]
+    for cell in pair["cells"]:
+        out.append(f"<p>{escape(cell['grade_id'])}: similarity {cell['similarity']:.2f}, "
+                   f"{cell['rare_runs']} rare runs shared</p><div style='display:grid;"
+                   f"grid-template-columns:1fr 1fr;gap:.5rem'><pre>{escape(cell['code'][0])}"
+                   f"</pre><pre>{escape(cell['code'][1])}</pre></div>")
     return "".join(out)
 
 

@@ -128,7 +128,7 @@ def text_twins(root):
     twins = []
     for text in sorted(root.glob("source/*/*.py")):
         twins.append((text, text.with_suffix(".ipynb"), True))
-    for text in sorted(root.glob("notebooks/*.py")):
+    for text in sorted(root.glob("notebooks/*.py")) + sorted(root.glob("instructor/*.py")):
         twins.append((text, text.with_suffix(".ipynb"), False))
     return twins
 

@@ -250,3 +250,29 @@ def test_short_common_answers_are_not_evidence():
     pairs = similar_pairs(cells, {"g": stub})
     assert [pair["students"] for pair in pairs] == [["s3", "s7"]]
     assert own_tokens(normalized_tokens(obvious), normalized_tokens(stub))[:1] == ["return"]
+
+
+def test_instructor_notebook_goes_from_a_mistake_to_its_submissions(graded, root, tmp_path):
+    """instructor/class_insight.ipynb, run in a kernel on the prepared class: the first mistake
+    listed is the costliest, and its view names who made it and shows their cells."""
+    from autograder.execution import execute_notebook
+    notebook = json.loads((root / "instructor" / "class_insight.ipynb").read_text())
+    settings = next(cell for cell in notebook["cells"]
+                    if "REPORTS = None" in "".join(cell["source"]))
+    settings["source"] = (f"REPORTS = {str(graded['base'] / 'reports')!r}\n"
+                          f"GRADEBOOK = {graded['gradebook']!r}\n")
+    path = tmp_path / "class_insight.ipynb"
+    path.write_text(json.dumps(notebook))
+    executed = execute_notebook(path, cwd=tmp_path)
+    outputs = []
+    for cell in executed.cells:
+        for output in cell.get("outputs", []):
+            outputs.append(output.get("text", "") + json.dumps(output.get("data", {})))
+    text = "\n".join(outputs)
+    assert "2 graded assignment(s)" in text
+    assert "dov" in text and "missed \u201cuse the seed argument" in text
+    view = next(o for o in outputs if "Xavier" in o)
+    for student in planted.SCALE_XAVIER:
+        assert student in view
+    assert "np.sqrt(1.0 / layers_dims[l - 1])" in view
+    assert re.search(r"initialization +11 submitted, mean [\d.]+%, 1 similar pair", text)
