@@ -19,7 +19,8 @@ import io
 import numpy as np
 
 from autograder.plain import Raised
-from autograder.suite import GradedTest, Mistake, Suite, Verdict, attempt, generic_verdict, lookup
+from autograder.suite import (GradedTest, Mistake, Suite, Verdict, attempt, edit, generic_verdict,
+                              lookup)
 from helpers.checks.gradient_checking import (CountingBackward, RecordingForward,
                                               RecordingForward1D, as_number, difference_problem,
                                               evaluation_problem, gradient_problem,
@@ -101,9 +102,10 @@ SUITE.add(GradedTest(
     judge=make_scalar_judge("test_forward_propagation", {"sum": lambda x, t: x + t}),
     mistakes=(
         Mistake("sum", "forward_propagation adds theta and x.", "the model's cost is the "
-                "product J = theta * x", "J = theta + x"),
+                "product J = theta * x", edit(("theta * x", "theta + x"))),
         Mistake("wrong_value", "forward_propagation does not return theta * x.",
-                "the one-parameter model J = theta * x", "J = 2 * theta * x"),
+                "the one-parameter model J = theta * x",
+                edit(("theta * x", "2 * theta * x"))),
         Mistake("type", "forward_propagation should return one number.",
                 "J = theta * x is a real number"),
         Mistake("global_name", "forward_propagation uses a name defined outside it, which "
@@ -122,11 +124,11 @@ SUITE.add(GradedTest(
     mistakes=(
         Mistake("derivative_wrt_x", "backward_propagation returns theta, the derivative "
                 "with respect to x.", "differentiate J = theta * x with respect to theta",
-                "dtheta = theta"),
+                edit(("= x", "= theta"))),
         Mistake("returns_J", "backward_propagation returns J itself instead of its "
-                "derivative.", "dJ/dtheta of J = theta * x", "dtheta = theta * x"),
+                "derivative.", "dJ/dtheta of J = theta * x", edit(("= x", "= theta * x"))),
         Mistake("wrong_value", "backward_propagation does not return dJ/dtheta.",
-                "dJ/dtheta of J = theta * x", "dtheta = 2 * x"),
+                "dJ/dtheta of J = theta * x", edit(("= x", "= 2 * x"))),
         Mistake("type", "backward_propagation should return one number.",
                 "dJ/dtheta is a real number"),
         Mistake("global_name", "backward_propagation uses a name defined outside it, which "
@@ -231,23 +233,6 @@ def judge_gradient_check(student, reference):
     return Verdict(True, "passed")
 
 
-def _check_1d(body):
-    """A gradient_check body: the reference steps with ``body`` lines substituted by key."""
-    steps = {
-        "plus": "theta_plus = theta + epsilon",
-        "minus": "theta_minus = theta - epsilon",
-        "J": "J_plus = forward(x, theta_plus)\nJ_minus = forward(x, theta_minus)",
-        "approx": "gradapprox = (J_plus - J_minus) / (2 * epsilon)",
-        "grad": "grad = backward(x, theta)",
-        "difference": "numerator = np.linalg.norm(grad - gradapprox)\n"
-                      "denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)\n"
-                      "difference = numerator / denominator",
-        "verdict": "backward_ok = difference < THRESHOLD",
-    }
-    steps.update(body)
-    return "\n".join(steps.values())
-
-
 COMMON_CHECK_MISTAKES = (
     Mistake("grad_is_gradapprox", "The difference stays at zero even when the backward pass "
             "is wrong: the check compares gradapprox with itself (grad = gradapprox?).",
@@ -261,11 +246,11 @@ COMMON_CHECK_MISTAKES = (
     Mistake("minus_from_plus", "theta_minus is built from theta_plus, so J_minus is the cost "
             "at theta itself.", "theta_minus = theta - epsilon, from theta (a fresh copy)"),
     Mistake("missing_factor_2", "gradapprox is off by a factor 2: the two points are 2 epsilon "
-            "apart.", "gradapprox = (J_plus - J_minus) / (2 * epsilon)"),
+            "apart.", "the two-sided difference, gradapprox = (J_plus - J_minus) / (2 * epsilon)"),
     Mistake("precedence", "gradapprox is far too small: / 2 * epsilon multiplies by epsilon.",
             "operator precedence: write / (2 * epsilon)"),
     Mistake("wrong_gradapprox", "gradapprox is not the two-sided difference.",
-            "gradapprox = (J_plus - J_minus) / (2 * epsilon)"),
+            "the two-sided difference, gradapprox = (J_plus - J_minus) / (2 * epsilon)"),
     Mistake("epsilon_ignored", "The check moves theta by a step other than its epsilon "
             "argument.", "use the epsilon the function receives"),
     Mistake("no_norms", "The difference is not computed with norms: it should be one "
@@ -302,26 +287,27 @@ CHECK_1D_MISTAKES = COMMON_CHECK_MISTAKES + (
             "grad = backward(x, theta), the argument, at the theta being checked"),
 )
 
-CHECK_1D_MUTANTS = {name: _check_1d(body) for name, body in {
-    "grad_is_gradapprox": {"grad": "grad = gradapprox"},
-    "global_name": {"grad": "grad = dtheta"},
-    "backward_not_called": {"grad": "grad = backward_propagation(x, theta)"},
-    "forward_not_called": {"J": "J_plus = forward_propagation(x, theta_plus)\n"
-                                "J_minus = forward_propagation(x, theta_minus)"},
-    "one_sided": {"minus": "theta_minus = theta",
-                  "approx": "gradapprox = (J_plus - J_minus) / epsilon"},
-    "minus_from_plus": {"minus": "theta_minus = theta_plus - epsilon"},
-    "missing_factor_2": {"approx": "gradapprox = (J_plus - J_minus) / epsilon"},
-    "precedence": {"approx": "gradapprox = (J_plus - J_minus) / 2 * epsilon"},
-    "epsilon_ignored": {"plus": "theta_plus = theta + 1e-7",
-                        "minus": "theta_minus = theta - 1e-7",
-                        "approx": "gradapprox = (J_plus - J_minus) / (2 * 1e-7)"},
-    "no_norms": {"difference": "difference = (grad - gradapprox) / (grad + gradapprox)"},
-    "denominator_missing_term": {"difference": "difference = np.linalg.norm(grad - gradapprox)"
-                                               " / np.linalg.norm(grad)"},
-    "threshold_reversed": {"verdict": "backward_ok = difference > THRESHOLD"},
-    "wrong_threshold": {"verdict": "backward_ok = difference < 1e-3"},
-}.items()}
+# Mistakes made the same way in both checks: the gradapprox formula, the difference, the verdict.
+DIFFERENCE_MUTANTS = {
+    "missing_factor_2": edit(("(2 * epsilon)", "epsilon")),
+    "precedence": edit(("(2 * epsilon)", "2 * epsilon")),
+    "no_norms": edit(("np.linalg.norm(", "np.sum(")),
+    "denominator_missing_term": edit((" + np.linalg.norm(gradapprox)", "")),
+    "threshold_reversed": edit(("< THRESHOLD", "> THRESHOLD")),
+    "wrong_threshold": edit(("< THRESHOLD", "< 1e-3")),
+}
+
+CHECK_1D_MUTANTS = {
+    **DIFFERENCE_MUTANTS,
+    "grad_is_gradapprox": edit(("backward(x, theta)", "gradapprox")),
+    "global_name": edit(("backward(x, theta)", "dtheta")),
+    "backward_not_called": edit(("backward(", "backward_propagation(")),
+    "forward_not_called": edit(("forward(", "forward_propagation(")),
+    "one_sided": edit(("theta - epsilon", "theta"), ("(2 * epsilon)", "epsilon")),
+    "minus_from_plus": edit(("= theta - ", "= theta_plus - ")),
+    "epsilon_ignored": edit(("+ epsilon", "+ 1e-7"), ("- epsilon", "- 1e-7"),
+                            ("2 * epsilon", "2 * 1e-7")),
+}
 
 SUITE.add(GradedTest(
     grade_id="test_gradient_check",
@@ -449,30 +435,6 @@ def judge_gradient_check_n(student, reference):
     return Verdict(True, "passed")
 
 
-def _check_n(replace=None, loop=None, after=None):
-    """A gradient_check_n body: the reference loop and difference, with lines replaced."""
-    loop_lines = {
-        "plus": "theta_plus = np.copy(theta)\ntheta_plus[i] += epsilon",
-        "J_plus": "J_plus[i], _ = forward(X, Y, vector_to_dictionary(theta_plus, layout))",
-        "minus": "theta_minus = np.copy(theta)\ntheta_minus[i] -= epsilon",
-        "J_minus": "J_minus[i], _ = forward(X, Y, vector_to_dictionary(theta_minus, layout))",
-        "approx": "gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)",
-    }
-    loop_lines.update(loop or {})
-    body = {
-        "before": "",
-        "for": "for i in range(num_parameters):",
-        "loop": "\n".join("    " + line for text in loop_lines.values() if text
-                          for line in text.splitlines()),
-        "difference": "numerator = np.linalg.norm(grad - gradapprox)\n"
-                      "denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)\n"
-                      "difference = numerator / denominator",
-        "verdict": "backward_ok = difference < THRESHOLD",
-    }
-    body.update(replace or {})
-    return "\n".join(text for text in body.values() if text)
-
-
 CHECK_N_MISTAKES = COMMON_CHECK_MISTAKES + (
     Mistake("no_copy", "Perturbations accumulate: J is evaluated where several entries of "
             "theta are perturbed at once.", "start each i from a fresh copy, theta_plus = "
@@ -486,42 +448,20 @@ CHECK_N_MISTAKES = COMMON_CHECK_MISTAKES + (
 )
 
 CHECK_N_MUTANTS = {
-    "grad_is_gradapprox": _check_n(replace={"difference": (
-        "grad = gradapprox\n"
-        "numerator = np.linalg.norm(grad - gradapprox)\n"
-        "denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)\n"
-        "difference = numerator / denominator")}),
-    "forward_not_called": _check_n(loop={
-        "J_plus": "J_plus[i], _ = forward_propagation_n(X, Y, "
-                  "vector_to_dictionary(theta_plus, layout))",
-        "J_minus": "J_minus[i], _ = forward_propagation_n(X, Y, "
-                   "vector_to_dictionary(theta_minus, layout))"}),
-    "one_sided": _check_n(
-        replace={"before": "J_theta, _ = forward(X, Y, vector_to_dictionary(theta, layout))"},
-        loop={"minus": "", "J_minus": "",
-              "approx": "gradapprox[i] = (J_plus[i] - J_theta) / epsilon"}),
-    "minus_from_plus": _check_n(loop={
-        "minus": "theta_minus = np.copy(theta_plus)\ntheta_minus[i] -= epsilon"}),
-    "missing_factor_2": _check_n(loop={
-        "approx": "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon"}),
-    "precedence": _check_n(loop={
-        "approx": "gradapprox[i] = (J_plus[i] - J_minus[i]) / 2 * epsilon"}),
-    "no_copy": _check_n(
-        replace={"before": "theta_plus = np.copy(theta)\ntheta_minus = np.copy(theta)"},
-        loop={"plus": "theta_plus[i] += epsilon", "minus": "theta_minus[i] -= epsilon"}),
-    "whole_vector": _check_n(loop={"plus": "theta_plus = theta + epsilon",
-                                   "minus": "theta_minus = theta - epsilon"}),
-    "skipped_components": _check_n(replace={"for": "for i in range(num_parameters - 1):"}),
-    "epsilon_ignored": _check_n(loop={
-        "plus": "theta_plus = np.copy(theta)\ntheta_plus[i] += 1e-7",
-        "minus": "theta_minus = np.copy(theta)\ntheta_minus[i] -= 1e-7",
-        "approx": "gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * 1e-7)"}),
-    "no_norms": _check_n(replace={"difference": (
-        "difference = np.sum(grad - gradapprox) / np.sum(grad + gradapprox)")}),
-    "denominator_missing_term": _check_n(replace={"difference": (
-        "difference = np.linalg.norm(grad - gradapprox) / np.linalg.norm(grad)")}),
-    "threshold_reversed": _check_n(replace={"verdict": "backward_ok = difference > THRESHOLD"}),
-    "wrong_threshold": _check_n(replace={"verdict": "backward_ok = difference < 1e-3"}),
+    **DIFFERENCE_MUTANTS,
+    "grad_is_gradapprox": edit(("norm(grad - ", "norm(gradapprox - "),
+                               ("norm(grad)", "norm(gradapprox)")),
+    "forward_not_called": edit(("= forward(", "= forward_propagation_n(")),
+    "one_sided": edit(("(theta_minus, layout)", "(theta, layout)"), ("(2 * epsilon)", "epsilon")),
+    "minus_from_plus": edit(("minus = np.copy(theta)", "minus = np.copy(theta_plus)")),
+    # One copy of theta before the loop, so each i adds to the previous perturbations.
+    "no_copy": edit(("plus = np.copy(theta)", "plus = theta_plus"),
+                    ("minus = np.copy(theta)", "minus = theta_minus"),
+                    before="theta_plus, theta_minus = np.copy(theta), np.copy(theta)"),
+    "whole_vector": edit(("plus[i] +=", "plus +="), ("minus[i] -=", "minus -=")),
+    "skipped_components": edit(("range(num_parameters)", "range(num_parameters - 1)")),
+    "epsilon_ignored": edit(("+= epsilon", "+= 1e-7"), ("-= epsilon", "-= 1e-7"),
+                            ("2 * epsilon", "2 * 1e-7")),
 }
 
 SUITE.add(GradedTest(
@@ -600,23 +540,9 @@ def judge_backward_propagation_n(student, reference):
     return test.fail("wrong_gradient", "check " + ", ".join(keys))
 
 
-def _backprop(**replace):
-    lines = {
-        "dZ3": "dZ3 = A3 - Y",
-        "dW3": "dW3 = dZ3 @ A2.T / m",
-        "db3": "db3 = np.sum(dZ3, axis=1, keepdims=True) / m",
-        "dA2": "dA2 = W3.T @ dZ3",
-        "dZ2": "dZ2 = dA2 * (A2 > 0)",
-        "dW2": "dW2 = dZ2 @ A1.T / m",
-        "db2": "db2 = np.sum(dZ2, axis=1, keepdims=True) / m",
-        "dA1": "dA1 = W2.T @ dZ2",
-        "dZ1": "dZ1 = dA1 * (A1 > 0)",
-        "dW1": "dW1 = dZ1 @ X.T / m",
-        "db1": "db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
-    }
-    lines.update(replace)
-    return "\n".join(lines.values())
-
+# The two bugs planted in the notebook's backward_propagation_n, put back into the fixed one.
+DW2_TIMES_2 = ("A1.T / m", "A1.T * 2 / m")
+DB1_TIMES_4 = ("db1 = np.sum", "db1 = 4 * np.sum")
 
 SUITE.add(GradedTest(
     grade_id="test_backward_propagation_n",
@@ -627,21 +553,20 @@ SUITE.add(GradedTest(
         Mistake("bugs_not_fixed", "Both planted bugs are still there: dW2 is twice and db1 four "
                 "times the true gradient.", "the per-parameter differences of your gradient "
                 "check point to the two lines",
-                _backprop(dW2="dW2 = dZ2 @ A1.T * 2 / m",
-                          db1="db1 = 4 / m * np.sum(dZ1, axis=1, keepdims=True)")),
+                edit(DW2_TIMES_2, DB1_TIMES_4)),
         Mistake("dW2_times_2", "dW2 is still twice the true gradient.", "dW2 = (1/m) dZ2 A1^T, "
-                "with no other factor", _backprop(dW2="dW2 = dZ2 @ A1.T * 2 / m")),
+                "with no other factor", edit(DW2_TIMES_2)),
         Mistake("db1_times_4", "db1 is still four times the true gradient.", "db1 = (1/m) times "
                 "the sum of dZ1 over the examples",
-                _backprop(db1="db1 = 4 / m * np.sum(dZ1, axis=1, keepdims=True)")),
+                edit(DB1_TIMES_4)),
         Mistake("wrong_shape", "A gradient has the wrong shape.", "each gradient has its "
                 "parameter's shape; keepdims=True keeps db a column",
-                _backprop(db1="db1 = np.sum(dZ1, axis=1) / m")),
+                edit(("dZ1, axis=1, keepdims=True", "dZ1, axis=1"))),
         Mistake("missing_gradient", "A gradient is missing from the returned dict.",
                 "return dW1, db1, dW2, db2, dW3, db3"),
         Mistake("wrong_gradient", "Some gradients disagree with the numerical gradient.",
                 "dZ^[l] = dA^[l] * 1[A^[l] > 0]; dW = (1/m) dZ A_prev^T; db = (1/m) sum of dZ",
-                _backprop(dZ1="dZ1 = dA1")),
+                edit(("dA1 * (A1 > 0)", "dA1"))),
         Mistake("type", "backward_propagation_n should return a dict of numpy arrays.",
                 "the given return line"),
         Mistake("global_name", "backward_propagation_n uses a name defined outside it, which "
