@@ -111,8 +111,10 @@ def _sections(source):
     return sections
 
 
-def _cell_html(cell, solutions, comments, solution_ids):
+def _cell_html(cell, solutions, comments, solution_ids, unreadable=False):
     status = cell["status"]
+    if unreadable:  # the banner above says why and what to do; the parser's words help no one
+        cell = dict(cell, message="Not graded: your notebook could not be read (see above).")
     points = cell["manual_points"] if cell.get("manual_points") is not None else cell["points"]
     kind = "passed" if status == "passed" else "failed"
     changed = "" if cell.get("manual_points") is None else \
@@ -151,7 +153,8 @@ def render(entry, notebook_path=None, source=None, title=None):
     for cell in entry["cells"]:
         ids = by_test.get(cell["grade_id"], [])
         shown.update(ids)
-        tests.append(_cell_html(cell, solutions, comments, ids))
+        tests.append(_cell_html(cell, solutions, comments, ids,
+                                unreadable=entry.get("status") in PROBLEMS))
     rest = [grade_id for grade_id in solutions if grade_id not in shown]
     extra = "".join(f"<h3>{escape(grade_id)}</h3><pre>{escape(solutions[grade_id])}</pre>"
                     for grade_id in rest)

@@ -37,6 +37,7 @@ def test_an_unreadable_notebook_in_plain_words_without_server_paths():
     assert "Your notebook could not be read: it is not valid JSON" in text
     assert "Download the assignment again from the Assignments tab" in text
     assert "the file you submitted is kept" in text
+    assert "Expecting" not in text  # the JSON parser's words help no one
 
 
 def test_statuses_in_plain_words():
