@@ -196,6 +196,7 @@ def cmd_grade(args, root):
         bar.close()
         gradebook.close()
         journal_file.close()
+    graded_now = results
     if args.student:  # one student regraded: the others keep their earlier entries
         earlier = _previous_results(path, Path(os.devnull))
         earlier.update({result.student: result for result in results})
@@ -210,7 +211,7 @@ def cmd_grade(args, root):
               "students": [result.to_dict() for result in results]}
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     journal.unlink(missing_ok=True)
-    for result in results:
+    for result in graded_now:
         flag = "" if result.status == "graded" else f"  [{result.status}] {result.message}"
         flag += "  [REVIEW]" if result.review else ""
         flag += f"  [late: -{result.late_penalty:g}]" if result.late_penalty else ""
