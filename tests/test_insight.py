@@ -276,3 +276,37 @@ def test_instructor_notebook_goes_from_a_mistake_to_its_submissions(graded, root
         assert student in view
     assert "np.sqrt(1.0 / layers_dims[l - 1])" in view
     assert re.search(r"initialization +11 submitted, mean [\d.]+%, 1 similar pair", text)
+
+
+def test_formgrader_scores_late_work_and_review_flags_are_read(graded, tmp_path):
+    """A grader's manual score in the gradebook counts; late work and review flags are
+    statuses with names."""
+    import shutil
+
+    from autograder.gradebook import open_gradebook
+    from autograder.insight import build_insight
+    shutil.copytree(graded["base"] / "reports", tmp_path / "reports")
+    shutil.copy(graded["base"] / "gradebook.db", tmp_path / "gradebook.db")
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    gradebook = open_gradebook(url)
+    try:
+        grade = gradebook.find_grade("test_initialize_parameters_he", "initialization",
+                                     "initialization", "ben")
+        grade.manual_score = 1.5  # partial credit for the Xavier scaling
+        gradebook.db.commit()
+    finally:
+        gradebook.close()
+    path = tmp_path / "reports" / "initialization.json"
+    report = json.loads(path.read_text())
+    for entry in report["students"]:
+        if entry["student"] == "ivy":
+            entry["seconds_late"] = 3600.0
+        if entry["student"] == "jon":
+            entry["review"] = True
+    path.write_text(json.dumps(report))
+    insight = build_insight(ROOT, "initialization", tmp_path / "reports", url)
+    facts = insight["assignments"][0]
+    assert facts["scores"]["ben"]["score"] == 1.5
+    assert facts["scores"]["cai"]["score"] == 0.0
+    assert facts["status_students"]["late"] == ["ivy"]
+    assert facts["status_students"]["flagged_for_review"] == ["jon"]
