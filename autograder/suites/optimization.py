@@ -167,9 +167,6 @@ def judge_gd(student, reference):
     }})
 
 
-GD_BODY = ('parameters["W" + str(l)] = parameters["W" + str(l)] {op} {lr}grads["dW" + str(l)]\n'
-           'parameters["b" + str(l)] = parameters["b" + str(l)] {op} {lr}grads["db" + str(l)]\n')
-
 SUITE.add(GradedTest(
     grade_id="test_update_parameters_with_gd",
     solution_id="update_parameters_with_gd",
@@ -178,13 +175,13 @@ SUITE.add(GradedTest(
     mistakes=catalogue(STRUCTURE, (
         Mistake("uphill", "The parameters move uphill: the gradient is added.",
                 "gradient descent subtracts: W := W - learning_rate * dW",
-                GD_BODY.format(op="+", lr="learning_rate * ")),
+                edit(("- learning_rate", "+ learning_rate"))),
         Mistake("no_learning_rate", "The step is the whole gradient: the learning rate is "
                 "missing.", "W := W - learning_rate * dW",
-                GD_BODY.format(op="-", lr="")),
+                edit(("learning_rate * ", ""))),
         Mistake("b_not_updated", "The weights are updated but the biases are not.",
                 "every layer has two parameters, W and b, and both take a step",
-                GD_BODY.format(op="-", lr="learning_rate * ").splitlines()[0]),
+                edit((' - learning_rate * grads["db" + str(l)]', ""))),
         Mistake("values", "Your updated parameters differ from the expected ones.",
                 "W := W - learning_rate * dW and b := b - learning_rate * db, for every layer"),
     )),
@@ -262,32 +259,30 @@ SUITE.add(GradedTest(
         Mistake("different_permutations", "X and Y were shuffled with different permutations, "
                 "so the examples lost their labels.",
                 "make one permutation and index both X and Y with it",
-                edit(("permutation = np.random.default_rng(seed).permutation(m)", "rng = np.random.default_rng(seed)"),
-                     ("X[:, permutation]", "X[:, rng.permutation(m)]"),
-                     ("Y[:, permutation]", "Y[:, rng.permutation(m)]"))),
+                edit(("(seed).permutation(m)", "(seed)"), ("permutation = ", "rng = "),
+                     ("[:, permutation]", "[:, rng.permutation(m)]"))),
         Mistake("rows_shuffled", "The rows (features) of X were shuffled instead of its columns "
                 "(examples).", "examples are columns: X[:, permutation]",
                 edit(("X[:, permutation]", "X[permutation, :]"))),
         Mistake("last_batch_dropped", "The last, smaller mini-batch is missing.",
                 "when m is not a multiple of mini_batch_size, the m % mini_batch_size remaining "
                 "examples form one more mini-batch",
-                edit(("if m % mini_batch_size != 0:", "if False:"))),
+                edit(("m % mini_batch_size != 0", "False"))),
         Mistake("overlapping_batches", "Some examples appear in two mini-batches.",
                 "the last mini-batch starts where the full ones end: "
                 "num_complete_minibatches * mini_batch_size",
-                edit(("start = num_complete_minibatches * mini_batch_size",
-                      "start = m - mini_batch_size"))),
+                edit(("num_complete_minibatches * mini_batch_size", "m - mini_batch_size"))),
         Mistake("empty_batch", "When m is a multiple of mini_batch_size, an empty mini-batch is "
                 "added at the end.", "add the last mini-batch only when m % mini_batch_size != 0",
-                edit(("if m % mini_batch_size != 0:", "if True:"))),
+                edit(("m % mini_batch_size != 0", "True"))),
         Mistake("not_shuffled", "The examples are not shuffled.",
                 "shuffle with np.random.default_rng(seed).permutation(m) before partitioning",
-                edit(("permutation = np.random.default_rng(seed).permutation(m)", "permutation = np.arange(m)"))),
+                edit(("np.random.default_rng(seed).permutation", "np.arange"))),
         Mistake("global_rng", "Your function re-seeds or draws from numpy's global random "
                 "generator.", "np.random.default_rng(seed).permutation(m), not "
                 "np.random.seed / np.random.permutation",
-                edit(("permutation = np.random.default_rng(seed).permutation(m)",
-                      "np.random.seed(seed); permutation = np.random.permutation(m)"))),
+                edit(("default_rng(seed).", ""),
+                     ("permutation = ", "np.random.seed(seed); permutation = "))),
         Mistake("unseeded", "The same seed gave a different shuffle.",
                 "np.random.default_rng(seed), not an unseeded generator"),
         Mistake("seed_ignored", "Different seeds gave the same shuffle.",
@@ -357,34 +352,30 @@ def make_state_judge(grade_id, function_name, pair=False):
     return judge
 
 
-def _state_mistakes(names):
-    """The catalogue of an initializer; ``assignments`` formats one line per state dict."""
-    def body(expression, key="d"):
-        return "".join(f'{name}["{key}W" + str(l)] = {expression.format(p="W")}\n'
-                       f'{name}["{key}b" + str(l)] = {expression.format(p="b")}\n'
-                       for name in names)
+def _state_mistakes():
+    """The catalogue of an initializer of optimizer state (v, s, or both)."""
     return (
         Mistake("wrong_keys", "The keys should be 'dW1', 'db1', ...: 'd' followed by the "
                 "parameter's name.", "the state has one entry per gradient, named like grads",
-                body('np.zeros_like(parameters["{p}" + str(l)])', key="")),
+                edit(('["dW"', '["W"'), ('["db"', '["b"'))),
         Mistake("not_zero", "Every entry should start at zero.", "np.zeros_like(parameter)",
-                body('np.ones_like(parameters["{p}" + str(l)])')),
+                edit(("np.zeros_like(", "np.ones_like("))),
         Mistake("wrong_shape", "An entry does not have the shape of its parameter.",
                 "np.zeros_like(parameters['W' + str(l)]) copies the shape",
-                body('np.zeros(parameters["{p}" + str(l)].shape[::-1])')),
+                edit(("np.zeros_like(", "np.zeros("), ("str(l)])", "str(l)].shape[::-1])"))),
         Mistake("not_float", "The entries should hold floats.", "np.zeros_like of a float array"),
         Mistake("not_array", "The entries should be numpy arrays.", "np.zeros_like(parameter)"),
         Mistake("type", "The function should return dicts.", "v = {}; v['dW1'] = ..."),
     )
 
 
-for grade_id, solution_id, names in (("test_initialize_velocity", "initialize_velocity", ("v",)),
-                                     ("test_initialize_rmsprop", "initialize_rmsprop", ("s",))):
+for grade_id, solution_id in (("test_initialize_velocity", "initialize_velocity"),
+                              ("test_initialize_rmsprop", "initialize_rmsprop")):
     SUITE.add(GradedTest(
         grade_id=grade_id, solution_id=solution_id, functions=(solution_id,),
         probe=make_state_probe(solution_id),
         judge=make_state_judge(grade_id, solution_id),
-        mistakes=_state_mistakes(names),
+        mistakes=_state_mistakes(),
     ))
 
 SUITE.add(GradedTest(
@@ -392,12 +383,10 @@ SUITE.add(GradedTest(
     functions=("initialize_adam",),
     probe=make_state_probe("initialize_adam", pair=True),
     judge=make_state_judge("test_initialize_adam", "initialize_adam", pair=True),
-    mistakes=catalogue(_state_mistakes(("v", "s")), (
+    mistakes=catalogue(_state_mistakes(), (
         Mistake("same_dict", "v and s are the same dict, so updating one overwrites the other.",
                 "make two separate dicts: v = {} and s = {}",
-                'v["dW" + str(l)] = np.zeros_like(parameters["W" + str(l)])\n'
-                'v["db" + str(l)] = np.zeros_like(parameters["b" + str(l)])\n'
-                's = v\n'),
+                edit(('s["dW"', 's = v; s["dW"'))),
         Mistake("return_value", "The function should return the pair (v, s).", "return v, s"),
     )),
 ))
@@ -455,19 +444,6 @@ def judge_momentum(student, reference):
     })
 
 
-def _momentum_body(v_line, step_from="v"):
-    lines = []
-    for p in "Wb":
-        lines.append(f'v["d{p}" + str(l)] = {v_line.format(p=p)}')
-    for p in "Wb":
-        source = f'{step_from}["d{p}" + str(l)]'
-        lines.append(f'parameters["{p}" + str(l)] = parameters["{p}" + str(l)] - learning_rate * '
-                     f'{source}')
-    return "\n".join(lines) + "\n"
-
-
-MOMENTUM_V = 'beta * v["d{p}" + str(l)] + (1 - beta) * grads["d{p}" + str(l)]'
-
 SUITE.add(GradedTest(
     grade_id="test_update_parameters_with_momentum",
     solution_id="update_parameters_with_momentum",
@@ -476,17 +452,16 @@ SUITE.add(GradedTest(
     mistakes=catalogue(STRUCTURE, (
         Mistake("no_one_minus_beta", "The velocity adds the whole gradient: the (1 - beta) "
                 "factor is missing.", "v := beta v + (1 - beta) dW, an exponentially weighted "
-                "average", _momentum_body('beta * v["d{p}" + str(l)] + grads["d{p}" + str(l)]')),
+                "average", edit(("(1 - beta) * ", ""))),
         Mistake("beta_swapped", "beta and (1 - beta) are swapped in the velocity.",
                 "v := beta v + (1 - beta) dW: beta weighs the old velocity",
-                _momentum_body('(1 - beta) * v["d{p}" + str(l)] + beta * grads["d{p}" + str(l)]')),
+                edit(("beta * v[", "(1 - beta) * v["), ("(1 - beta) * grads[", "beta * grads["))),
         Mistake("gradient_not_velocity", "The parameters move by the gradient instead of the "
                 "velocity.", "the step of momentum is W := W - learning_rate * v",
-                _momentum_body(MOMENTUM_V, step_from="grads")),
+                edit(("learning_rate * v[", "learning_rate * grads["))),
         Mistake("old_velocity", "The parameters move by the velocity from before this step.",
                 "update v first, then step with the new v",
-                "\n".join(_momentum_body(MOMENTUM_V).splitlines()[2:] +
-                          _momentum_body(MOMENTUM_V).splitlines()[:2]) + "\n"),
+                edit(("learning_rate * v[", "learning_rate * old_v["), before="old_v = dict(v)")),
         Mistake("velocity_not_updated", "The velocity is never updated.",
                 "v := beta v + (1 - beta) dW, stored back in v"),
         Mistake("uphill", "The parameters move uphill.", "W := W - learning_rate * v"),
@@ -546,15 +521,6 @@ def judge_rmsprop(student, reference):
     })
 
 
-def _rmsprop_body(s_line=None, step=None):
-    s_line = s_line or ('s["d" + name] = beta2 * s["d" + name] + (1 - beta2) * '
-                        'grads["d" + name] ** 2')
-    step = step or 'grads["d" + name] / (np.sqrt(s["d" + name]) + epsilon)'
-    return ('for name in ("W" + str(l), "b" + str(l)):\n'
-            f'    {s_line}\n'
-            f'    parameters[name] = parameters[name] - learning_rate * {step}\n')
-
-
 SUITE.add(GradedTest(
     grade_id="test_update_parameters_with_rmsprop",
     solution_id="update_parameters_with_rmsprop",
@@ -563,22 +529,19 @@ SUITE.add(GradedTest(
     mistakes=catalogue(STRUCTURE, (
         Mistake("epsilon_in_sqrt", "epsilon is inside the square root.",
                 "the step divides by sqrt(s) + epsilon: epsilon is added after the root",
-                _rmsprop_body(step='grads["d" + name] / np.sqrt(s["d" + name] + epsilon)')),
+                edit(("name]) + epsilon", "name] + epsilon)"))),
         Mistake("epsilon_in_s", "epsilon is added to the stored s.",
                 "s := beta2 s + (1 - beta2) dW^2 holds no epsilon; add it in the step only",
-                _rmsprop_body(s_line='s["d" + name] = beta2 * s["d" + name] + (1 - beta2) * '
-                              'grads["d" + name] ** 2 + epsilon')),
+                edit(("** 2", "** 2 + epsilon"))),
         Mistake("no_one_minus_beta2", "The squared gradient is added whole: the (1 - beta2) "
                 "factor is missing.", "s := beta2 s + (1 - beta2) dW^2",
-                _rmsprop_body(s_line='s["d" + name] = beta2 * s["d" + name] + grads["d" + name] '
-                              '** 2')),
+                edit(("(1 - beta2) * ", ""))),
         Mistake("gradient_not_squared", "s averages the gradient, not its square.",
                 "s := beta2 s + (1 - beta2) dW^2 (elementwise square)",
-                _rmsprop_body(s_line='s["d" + name] = beta2 * s["d" + name] + (1 - beta2) * '
-                              'grads["d" + name]')),
+                edit((" ** 2", ""))),
         Mistake("no_square_root", "The step divides by s instead of its square root.",
                 "W := W - learning_rate * dW / (sqrt(s) + epsilon)",
-                _rmsprop_body(step='grads["d" + name] / (s["d" + name] + epsilon)')),
+                edit(("np.sqrt(", "("))),
         Mistake("old_s", "The step uses s from before this update.",
                 "update s first, then step with the new s"),
         Mistake("values", "Your updated parameters or s differ from the expected ones.",
@@ -667,17 +630,6 @@ def judge_adam(student, reference):
     return verdict
 
 
-def _adam_body(v_line=None, s_line=None, vc_line=None, sc_line=None, step=None):
-    return ('for name in ("W" + str(l), "b" + str(l)):\n'
-            '    key = "d" + name\n'
-            f'    v[key] = {v_line or "beta1 * v[key] + (1 - beta1) * grads[key]"}\n'
-            f'    s[key] = {s_line or "beta2 * s[key] + (1 - beta2) * grads[key] ** 2"}\n'
-            f'    v_corrected[key] = {vc_line or "v[key] / (1 - beta1 ** t)"}\n'
-            f'    s_corrected[key] = {sc_line or "s[key] / (1 - beta2 ** t)"}\n'
-            '    parameters[name] = parameters[name] - learning_rate * '
-            f'{step or "v_corrected[key] / (np.sqrt(s_corrected[key]) + epsilon)"}\n')
-
-
 SUITE.add(GradedTest(
     grade_id="test_update_parameters_with_adam",
     solution_id="update_parameters_with_adam",
@@ -686,34 +638,31 @@ SUITE.add(GradedTest(
     mistakes=catalogue(STRUCTURE, (
         Mistake("bias_correction_power", "The bias correction divides by (1 - beta)^t.",
                 "the correction is 1 - beta^t: beta to the power t, subtracted from 1",
-                _adam_body(vc_line="v[key] / (1 - beta1) ** t",
-                           sc_line="s[key] / (1 - beta2) ** t")),
+                edit(("beta1 ** t)", "beta1) ** t"), ("beta2 ** t)", "beta2) ** t"))),
         Mistake("t_incremented", "The bias correction uses t + 1: t is incremented inside the "
                 "function.", "t counts the updates from 1 and is passed in; correct step t with "
                 "1 - beta^t, without changing t",
-                _adam_body(vc_line="v[key] / (1 - beta1 ** (t + 1))",
-                           sc_line="s[key] / (1 - beta2 ** (t + 1))")),
+                edit(("** t)", "** (t + 1))"))),
         Mistake("t_from_zero", "The bias correction uses t - 1, as if t counted from 0.",
                 "the first update is t = 1, corrected with 1 - beta^1",
-                _adam_body(vc_line="v[key] / (1 - beta1 ** (t - 1))",
-                           sc_line="s[key] / (1 - beta2 ** (t - 1))")),
+                edit(("** t)", "** (t - 1))"))),
         Mistake("epsilon_in_sqrt", "epsilon is inside the square root.",
                 "the step divides by sqrt(s_corrected) + epsilon",
-                _adam_body(step="v_corrected[key] / np.sqrt(s_corrected[key] + epsilon)")),
+                edit(("[key]) + epsilon", "[key] + epsilon)"))),
         Mistake("epsilon_in_s", "epsilon is added to s (or s_corrected).",
                 "s holds beta2 s + (1 - beta2) dW^2 only; epsilon appears in the step only",
-                _adam_body(s_line="beta2 * s[key] + (1 - beta2) * grads[key] ** 2 + epsilon")),
+                edit(("** 2", "** 2 + epsilon"))),
         Mistake("uncorrected_update", "The step uses the uncorrected v and s.",
                 "step with v_corrected / (sqrt(s_corrected) + epsilon)",
-                _adam_body(step="v[key] / (np.sqrt(s[key]) + epsilon)")),
+                edit(("* v_corrected", "* v"), ("sqrt(s_corrected", "sqrt(s"))),
         Mistake("corrected_stored", "v or s holds the bias-corrected value.",
                 "keep v and s uncorrected (they are averaged further at the next step); put "
                 "the corrected values in v_corrected and s_corrected",
-                _adam_body(v_line="(beta1 * v[key] + (1 - beta1) * grads[key]) / (1 - beta1 ** t)",
-                           vc_line="v[key]")),
+                edit(("v[key] / (1 - beta1 ** t)", "v[key]"), ("= beta1 *", "= (beta1 *"),
+                     ("beta1) * grads[key]", "beta1) * grads[key]) / (1 - beta1 ** t)"))),
         Mistake("no_one_minus_beta1", "The gradient is added whole to v: the (1 - beta1) factor "
                 "is missing.", "v := beta1 v + (1 - beta1) dW",
-                _adam_body(v_line="beta1 * v[key] + grads[key]")),
+                edit(("(1 - beta1) * ", ""))),
         Mistake("gradient_not_squared", "s averages the gradient, not its square.",
                 "s := beta2 s + (1 - beta2) dW^2"),
         Mistake("not_corrected", "v_corrected or s_corrected is not bias-corrected.",
@@ -791,13 +740,14 @@ SUITE.add(GradedTest(
     mistakes=(
         Mistake("exponential", "This is an exponential decay, learning_rate0 * "
                 "decay_rate^epoch_num.", "update_lr divides: learning_rate0 / (1 + decay_rate * "
-                "epoch_num)", "learning_rate = learning_rate0 * decay_rate ** epoch_num"),
+                "epoch_num)",
+                edit(("/ (1 + decay_rate * epoch_num)", "* decay_rate ** epoch_num"))),
         Mistake("no_decay_rate", "decay_rate is not used.",
                 "learning_rate0 / (1 + decay_rate * epoch_num)",
-                "learning_rate = learning_rate0 / (1 + epoch_num)"),
+                edit(("decay_rate * ", ""))),
         Mistake("brackets", "The brackets are misplaced: only learning_rate0 is divided.",
                 "divide learning_rate0 by the whole (1 + decay_rate * epoch_num)",
-                "learning_rate = learning_rate0 / 1 + decay_rate * epoch_num"),
+                edit(("(1 + decay_rate * epoch_num)", "1 + decay_rate * epoch_num"))),
         Mistake("values", "Your learning rates differ from the expected ones.",
                 "learning_rate0 / (1 + decay_rate * epoch_num)"),
         Mistake("length", "The function should return one number.", "return learning_rate"),
@@ -821,20 +771,18 @@ SUITE.add(GradedTest(
         Mistake("no_floor", "epoch_num / time_interval is not rounded down, so the rate decays "
                 "at every epoch.", "the rate changes only every time_interval epochs: "
                 "floor(epoch_num / time_interval)",
-                "learning_rate = learning_rate0 / (1 + decay_rate * epoch_num / time_interval)"),
+                edit(("np.floor(", "("))),
         Mistake("rounded", "epoch_num / time_interval is rounded to the nearest integer.",
                 "round down with np.floor (or //)",
-                "learning_rate = learning_rate0 / (1 + decay_rate * round(epoch_num / "
-                "time_interval))"),
+                edit(("np.floor(", "round("))),
         Mistake("ceil", "epoch_num / time_interval is rounded up.",
                 "round down with np.floor (or //)",
-                "learning_rate = learning_rate0 / (1 + decay_rate * np.ceil(epoch_num / "
-                "time_interval))"),
+                edit(("np.floor(", "np.ceil("))),
         Mistake("compounding", "The rate is divided again at every interval, decaying from the "
                 "current rate.", "the schedule always starts from learning_rate0: "
                 "learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))",
-                "learning_rate = learning_rate0 / (1 + decay_rate) ** np.floor(epoch_num / "
-                "time_interval)"),
+                edit(("decay_rate * np.floor", "decay_rate) ** np.floor"),
+                     ("time_interval))", "time_interval)"))),
         Mistake("values", "Your learning rates differ from the expected ones.",
                 "learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))"),
         Mistake("length", "The function should return one number.", "return learning_rate"),
