@@ -200,3 +200,13 @@ def test_the_edition_installs_and_its_checks_pass_with_the_reference(python, tmp
         for index in run.code_cells():
             run.run_cell(index)
     assert error_outputs(solved) == []
+
+
+def test_every_mutant_is_an_edit_of_the_reference():
+    """Mutants are applied to the reference in the grading process; no suite writes one out."""
+    from autograder.suite import Edit, load_suite
+    for assignment in assignment_names():
+        for test in load_suite(assignment).tests.values():
+            for mistake in test.mistakes:
+                assert mistake.mutant is None or isinstance(mistake.mutant, Edit), \
+                    (assignment, test.grade_id, mistake.name)
