@@ -9,10 +9,11 @@ Every test, benchmark and command that runs a notebook goes through ``NotebookRu
 - **A watchdog** with its own connection to the kernel. While a cell runs it asks the kernel
   for its info on the control channel, which ipykernel answers from its own thread even while
   a cell computes, and it follows the kernel's status on IOPub. If the kernel stops answering,
-  or reports the cell finished while its reply never reaches us (a broken socket), for
-  ``answer_seconds`` in a row, the watchdog stops the kernel and the run fails at once with
+  or has finished the cell (its status is idle, or its reply came) while nothing more of the
+  cell reaches our client (a broken socket), for ``answer_seconds`` in a row, the watchdog stops the kernel and the run fails at once with
   ``ExecutionStopped``, naming the notebook and the cell, instead of waiting for the cell
-  timeout.
+  timeout. A client that is only slow to read the cell's output (a busy machine) is making
+  progress, and is left alone: no output is dropped for being late.
 """
 
 import json
@@ -44,8 +45,9 @@ def describe(cell):
 
 
 class _Watchdog(threading.Thread):
-    """Watches one kernel from a thread of its own (see the module docstring). ``watch(index)``
-    before a cell runs, ``watch(None)`` after; ``reason`` says why it stopped the kernel."""
+    """Watches one kernel from a thread of its own (see the module docstring). ``watch(cell)``
+    before a cell runs, ``watch(None)`` after, ``progressed()`` whenever the client reads one
+    of the cell's messages; ``reason`` says why it stopped the kernel."""
 
     def __init__(self, connection_info, session_id, pid, answer_seconds):
         super().__init__(name="kernel-watchdog", daemon=True)
@@ -53,11 +55,15 @@ class _Watchdog(threading.Thread):
         self.answer_seconds = answer_seconds
         self.reason = None
         self.listening = threading.Event()  # IOPub messages reach the watchdog
-        self._cell = None  # (index, monotonic time it started) while a cell runs
+        self._cell = None  # (cell, monotonic time it started) while a cell runs
+        self._progress = 0.0  # when the client last read a message of the running cell
         self._stopping = threading.Event()
 
-    def watch(self, index):
-        self._cell = None if index is None else (index, time.monotonic())
+    def watch(self, cell):
+        self._cell = None if cell is None else (cell, time.monotonic())
+
+    def progressed(self):
+        self._progress = time.monotonic()
 
     def stop(self):
         self._stopping.set()
@@ -82,6 +88,7 @@ class _Watchdog(threading.Thread):
         asked = None  # when the kernel_info_request still unanswered was sent
         answered = 0.0  # when the last one was answered
         state, state_since = None, None  # the kernel's status for our cells, and since when
+        replied = None  # (cell, when the watchdog saw that its reply had come)
         while not self._stopping.wait(PING_SECONDS / 4):
             if asked is None and time.monotonic() - answered >= PING_SECONDS:
                 client.control_channel.send(client.session.msg("kernel_info_request"))
@@ -104,9 +111,16 @@ class _Watchdog(threading.Thread):
             if asked is not None and waited > self.answer_seconds:
                 self._give_up(f"the kernel has not answered for {self.answer_seconds:g} s")
                 return
-            if state == "idle" and now - max(cell[1], state_since) > self.answer_seconds:
-                self._give_up("the kernel is idle but the cell's reply has not arrived for "
-                              f"{self.answer_seconds:g} s (a broken connection)")
+            # nbclient notes the reply's arrival in the cell's metadata (record_timing)
+            if "shell.execute_reply" in cell[0].get("metadata", {}).get("execution", {}):
+                if replied is None or replied[0] is not cell[0]:
+                    replied = (cell[0], now)
+            reply_at = replied[1] if replied and replied[0] is cell[0] else None
+            finished = state == "idle" or reply_at is not None
+            quiet = now - max(cell[1], state_since or 0.0, reply_at or 0.0, self._progress)
+            if finished and quiet > self.answer_seconds:
+                self._give_up("the kernel has finished the cell but nothing more of it has "
+                              f"arrived for {self.answer_seconds:g} s (a broken connection)")
                 return
 
     def _give_up(self, reason):
@@ -160,8 +174,11 @@ class NotebookRun:
         self._sockets = tempfile.TemporaryDirectory(prefix="course-kernel-")
         config = Config({"KernelManager": {
             "transport": "ipc", "ip": os.path.join(self._sockets.name, "kernel")}})
+        # Output that is late on a busy machine is waited for (the watchdog tells late from
+        # lost), and never dropped in silence.
         self.client = NotebookClient(
             self.notebook, timeout=self.cell_seconds, kernel_name="python3",
+            iopub_timeout=int(self.cell_seconds), raise_on_iopub_timeout=True, record_timing=True,
             kernel_manager_class=AsyncKernelManager, config=config,
             allow_errors=self.allow_errors, resources={"metadata": {"path": str(self.cwd)}})
         self._kernel = self.client.setup_kernel()
@@ -172,6 +189,12 @@ class NotebookRun:
                                        self.client.kc.session.session, self.pid,
                                        self.answer_seconds)
             self._watchdog.start()
+            read = self.client.process_message  # every IOPub message of a cell passes here
+
+            def process_message(*args, **kwargs):
+                self._watchdog.progressed()
+                return read(*args, **kwargs)
+            self.client.process_message = process_message
             if not self._watchdog.listening.wait(self.answer_seconds):
                 raise ExecutionStopped(f"{self.path}: the kernel started but did not answer "
                                        f"within {self.answer_seconds:g} s")
@@ -201,7 +224,7 @@ class NotebookRun:
 
         cell = self.notebook.cells[index]
         where = f"{self.path}, cell {index} ({describe(cell)})"
-        self._watchdog.watch(index)
+        self._watchdog.watch(cell)
         try:
             return self.client.execute_cell(cell, index)
         except CellExecutionError:

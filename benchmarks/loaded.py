@@ -20,6 +20,7 @@ import collections
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -182,6 +183,8 @@ def main(argv=None):
     log_dir.mkdir(parents=True, exist_ok=True)
 
     burners, lab, results = [], None, []
+    # stopped from outside: stop the burners, JupyterLab and the running pytest too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         burners = [burner() for _ in range(args.burners)]
         if not args.no_lab:
