@@ -54,6 +54,8 @@ MAX_CODE_SHOWN = 25
 
 _KEEP = set(keyword.kwlist) | set(dir(builtins))
 
+# A test cell's status other than passed or failed, as the page says it.
+STATUS_LABELS = {"not_run": "not run: the notebook could not be graded (see the statuses)"}
 # Diagnoses the judges share that are not in an assignment's catalogue.
 NOT_CATALOGUED = {"not_implemented": "left as the stub (not implemented)"}
 
@@ -649,8 +651,9 @@ table{border-collapse:collapse;margin:.6rem 0}td,th{padding:.25rem .6rem;text-al
 border-bottom:1px solid #ddd;vertical-align:top}th{background:#f3f5f9}
 .figures{display:flex;flex-wrap:wrap;gap:1rem}.figures svg{max-width:100%;height:auto}
 details{margin:.15rem 0}summary{cursor:pointer}pre{background:#f6f8fa;padding:.5rem;
-overflow-x:auto;font-size:.85rem;margin:.2rem 0}.pair{display:grid;grid-template-columns:1fr 1fr;
-gap:.6rem}.missed{background:#f8d7d3;color:#8a1c12}.shown{background:#d7efdc;color:#1b5e2b}
+overflow-x:auto;white-space:pre-wrap;font-size:.85rem;margin:.2rem 0}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:.6rem}
+.missed{background:#f8d7d3;color:#8a1c12}.shown{background:#d7efdc;color:#1b5e2b}
 .count{font-weight:600}.muted{color:#666}.mastery td{text-align:center;font-size:.8rem}
 .mastery th.concept{font-size:.72rem;max-width:9rem;font-weight:normal}
 """
@@ -745,7 +748,8 @@ def _assignment_html(facts, anonymous, base=None):
             label = {"mistake": row["hint"] or row["name"],
                      "diagnosed": NOT_CATALOGUED.get(row["name"], row["name"]),
                      "uncatalogued": f"not in the catalogue: {row['name']}",
-                     "status": f"did not finish: {row['name']}"}.get(row["kind"], row["name"])
+                     "status": STATUS_LABELS.get(row["name"], f"did not finish: {row['name']}")
+                     }.get(row["kind"], row["name"])
             who = ""
             if not anonymous:
                 who = (f"<details class='who' data-mistake='{escape(row['name'])}'><summary>"

@@ -44,13 +44,16 @@ ANSWERS = {
         '{n} = layers_dims[l - 1]\nparameters[f"W{{l}}"] = np.zeros((layers_dims[l], {n}))\n'
         'parameters[f"b{{l}}"] = np.zeros((layers_dims[l], 1))'],
     "initialize_parameters_random": [
-        'parameters["W" + str(l)] = rng.standard_normal((layers_dims[l], layers_dims[l - 1])) * 10\n'
+        'parameters["W" + str(l)] = '
+        'rng.standard_normal((layers_dims[l], layers_dims[l - 1])) * 10\n'
         'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))',
         '{W} = rng.standard_normal(size=(layers_dims[l], layers_dims[l - 1]))\n'
-        'parameters["W" + str(l)] = 10 * {W}\nparameters["b" + str(l)] = np.zeros((layers_dims[l], 1))'],
+        'parameters["W" + str(l)] = 10 * {W}\n'
+        'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))'],
     "initialize_parameters_he": [
         '{n} = np.sqrt(2 / layers_dims[l - 1])\n'
-        'parameters["W" + str(l)] = rng.standard_normal((layers_dims[l], layers_dims[l - 1])) * {n}\n'
+        'parameters["W" + str(l)] = '
+        'rng.standard_normal((layers_dims[l], layers_dims[l - 1])) * {n}\n'
         'parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))',
         '{W} = rng.standard_normal((layers_dims[l], layers_dims[l - 1]))\n'
         'parameters["W" + str(l)] = {W} * np.sqrt(2.0 / layers_dims[l - 1])\n'

@@ -59,7 +59,8 @@ parameters["W%d" % l] = w
 parameters["b%d" % l] = b_vec"""
 
 HE_XAVIER_BEN = """\
-parameters["W" + str(l)] = rng.standard_normal((layers_dims[l], layers_dims[l - 1])) / np.sqrt(layers_dims[l - 1])
+parameters["W" + str(l)] = (rng.standard_normal((layers_dims[l], layers_dims[l - 1]))
+                            / np.sqrt(layers_dims[l - 1]))
 parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))"""
 
 HE_XAVIER_CAI = """\
