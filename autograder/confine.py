@@ -14,8 +14,8 @@ How each bound is enforced (``enforcement`` says which ones hold on this host, a
   the working folder (the submission's files are copied into it); / and /dev are read-only.
   ``RLIMIT_FSIZE`` caps any one file, with or without the sandbox.
 - memory: ``RLIMIT_AS`` caps each process, and the watchdog in the grading process adds up the
-  proportional set size of every process of the submission and the tmpfs's use, twice a second,
-  and ends the worker above the bound.
+  proportional set size of every process of the submission and the tmpfs's use, four times a
+  second, and ends the worker above the bound.
 - CPU time: ``RLIMIT_CPU`` caps each process, and the watchdog adds up the CPU time of every
   process of the submission, living or ended, across its restarts.
 
@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 GRADER_USER = "course-grader"
-POLL_SECONDS = 0.5  # how often the watchdog measures a running worker
+POLL_SECONDS = 0.25  # how often the watchdog measures a running worker
 _TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 

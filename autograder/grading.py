@@ -59,6 +59,7 @@ class SubmissionResult:
     review: bool = False  # the in-kernel checks disagree with the isolated ones
     checksum: str = ""  # SHA-256 of the graded notebook, for resuming
     sandbox: str = ""  # how the learner's code was confined
+    usage: dict = field(default_factory=dict)  # peak processes, memory and disk bytes; CPU s
     seconds: float = 0.0
     submitted_at: str = ""  # the exchange's timestamp (ISO, UTC), "" when unknown
     due: str = ""  # the due date that applied (ISO, UTC), "" when none
@@ -285,6 +286,7 @@ def grade_submission(student, assignment, folder, root=None, limits=None, full=F
         probes, kernel, notes, run = _run(assignment, source, submission, limits, full, cwd,
                                           reference.encoded, prefix)
     result.notes.extend(notes)
+    result.usage = run.usage
     for grade_id, points in tests:
         test = suite.tests.get(grade_id)
         if test is None:

@@ -46,16 +46,32 @@ class CpuLimit(BaseException):
     """Raised when the process has used its CPU time (SIGXCPU)."""
 
 
-def _bound_hit(error):
-    """"processes" or "disk" when ``error`` (or an exception it arose from) says a bound was
-    reached: no process or thread could start, no room to write; else None."""
+def _tasks_in_sandbox():
+    """Processes and threads in this sandbox (its /proc shows only its own PID namespace)."""
+    tasks = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                tasks += len(os.listdir(f"/proc/{name}/task"))
+            except OSError:
+                pass  # ended meanwhile
+    return tasks
+
+
+def _bound_hit(error, processes=None):
+    """"processes", "memory" or "disk" when ``error`` (or an exception it arose from) says a
+    bound was reached: no process or thread could start while the sandbox holds nearly
+    ``processes`` tasks; no thread could start below that (its stack did not fit the
+    address-space limit); no room to write. Else None."""
     seen = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        if isinstance(error, OSError) and error.errno == errno.EAGAIN:
-            return "processes"  # fork or clone refused
-        if isinstance(error, RuntimeError) and "can't start new thread" in str(error):
-            return "processes"
+        thread = isinstance(error, RuntimeError) and "can't start new thread" in str(error)
+        refused = thread or (isinstance(error, OSError) and error.errno == errno.EAGAIN)
+        if refused and processes and _tasks_in_sandbox() >= processes - 2:
+            return "processes"  # fork or clone refused at the bound, not EAGAIN from I/O
+        if thread:
+            return "memory"
         if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EFBIG,
                                                           errno.EDQUOT):
             return "disk"
@@ -134,7 +150,9 @@ class Worker:
         limits = job.get("limits", {})
         self.step_seconds = float(limits.get("cell_seconds", 60))
         self.output = BoundedOutput(int(limits.get("output_chars", 100_000)))
-        apply_limits(limits, os.environ.get("COURSE_SANDBOXED") == "1")
+        sandboxed = os.environ.get("COURSE_SANDBOXED") == "1"
+        apply_limits(limits, sandboxed)
+        self.processes = int(limits.get("processes") or 0) if sandboxed else None
         self.suite = None
         self.have_reference = False
         if any(step["kind"] in ("probe", "kernel") for step in job["steps"]):
@@ -205,9 +223,11 @@ class Worker:
                 status, error = "cpu", "used up its CPU time"
             except (Exception, SystemExit, KeyboardInterrupt) as caught:
                 status, error = "error", _describe(caught)
-                bound = _bound_hit(caught)
+                bound = _bound_hit(caught, self.processes)
                 if bound == "processes":
                     status, error = bound, f"could not start another process or thread ({error})"
+                elif bound == "memory":
+                    status, error = bound, f"no memory for another thread ({error})"
                 elif bound == "disk":
                     status, error = bound, f"could not write more ({error})"
             if self.output.exceeded:
