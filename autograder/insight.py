@@ -354,7 +354,8 @@ def assignment_facts(name, title, report, root, gradebook, submissions=None):
     facts = {"name": name, "title": title, "graded": report is not None, "students": 0,
              "submitted": 0, "max_score": 0.0, "mean_percent": None, "median_percent": None,
              "histogram": _histogram([]), "statuses": {}, "status_students": {},
-             "tests": [], "similar_pairs": [], "submissions": None, "scores": {}}
+             "tests": [], "similar_pairs": [], "submissions": None, "scores": {},
+             "notes": []}
     if report is None:
         return facts
     suite = load_suite(name)
@@ -397,7 +398,10 @@ def assignment_facts(name, title, report, root, gradebook, submissions=None):
                                 statuses.items() if status != "graded"}
 
     cells_by_student = {}
-    if folder.is_dir():
+    if not folder.is_dir():
+        facts["notes"].append(f"{folder}: no such submissions folder, so no graded cell is "
+                              "shown or compared (pass --submissions DIR)")
+    else:
         for entry in present:
             student_folder = folder / entry["student"] / name
             if student_folder.is_dir():
@@ -619,7 +623,7 @@ def anonymize(insight):
     assignments = []
     for facts in insight["assignments"]:
         facts = dict(facts, status_students={}, similar_pairs=[], submissions=None,
-                     scores={})
+                     scores={}, notes=[])
         facts["tests"] = [dict(test, mistakes=[dict(row, students=[], links={}, code={})
                                                for row in test["mistakes"]])
                           for test in facts["tests"]]
@@ -727,6 +731,7 @@ def _assignment_html(facts, anonymous, base=None):
     out.append(f"<p>{facts['submitted']} of {facts['students']} students submitted; mean "
                f"{facts['mean_percent']}%, median {facts['median_percent']}% of "
                f"{facts['max_score']:g} points.</p>")
+    out.extend(f"<p class='muted'>{escape(note)}</p>" for note in facts["notes"])
     out.append("<div class='figures'>" + "".join(_figures(facts)) + "</div>")
     out.append("<table><tr><th>status</th><th>students</th><th></th></tr>")
     for status, count in facts["statuses"].items():

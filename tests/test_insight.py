@@ -225,6 +225,7 @@ def test_one_student_and_an_assignment_nobody_submitted(graded, tmp_path):
     insight = json.loads((tmp_path / "out" / "class.json").read_text())
     by_name = {a["name"]: a for a in insight["assignments"]}
     assert by_name["initialization"]["submitted"] == 1
+    assert by_name["initialization"]["notes"] == []
     assert by_name["initialization"]["similar_pairs"] == []
     assert by_name["optimization"]["submitted"] == 0
     assert not by_name["regularization"]["graded"]
@@ -306,8 +307,11 @@ def test_formgrader_scores_late_work_and_review_flags_are_read(graded, tmp_path)
         if entry["student"] == "jon":
             entry["review"] = True
     path.write_text(json.dumps(report))
-    insight = build_insight(ROOT, "initialization", tmp_path / "reports", url)
+    insight = build_insight(ROOT, "initialization", tmp_path / "reports", url,
+                            submissions=tmp_path / "moved")
     facts = insight["assignments"][0]
+    assert facts["notes"] == [f"{tmp_path / 'moved'}: no such submissions folder, so no graded "
+                              "cell is shown or compared (pass --submissions DIR)"]
     assert facts["scores"]["ben"]["score"] == 1.5
     assert facts["scores"]["cai"]["score"] == 0.0
     assert facts["status_students"]["late"] == ["ivy"]
