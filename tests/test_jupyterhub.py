@@ -12,6 +12,8 @@ Needs root (it runs `useradd`) and the environments of `deploy/jupyterhub/instal
 /opt/improving-deep-nets-hub, or COURSE_HUB_PREFIX); skipped, with the reason, otherwise.
 """
 
+import csv
+import io
 import json
 import os
 import re
@@ -316,7 +318,7 @@ def classroom():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def as_instructor(classroom, *command, check=True):
+def as_instructor(classroom, *command, check=True, input=None):
     """A command in the instructor's terminal: their account, their environment, the course
     directory (as the hub sets it for their server)."""
     hub, name = classroom["hub"], classroom["instructor"]
@@ -328,7 +330,7 @@ def as_instructor(classroom, *command, check=True):
                    "COURSE_PROGRESS": "0"}
     return run(["runuser", "-u", name, "--", "env", "-i",
                 *[f"{key}={value}" for key, value in environment.items()], *command],
-               cwd=classroom["course_dir"], check=check)
+               cwd=classroom["course_dir"], check=check, input=input)
 
 
 def test_a_class_round_on_jupyterhub(classroom):
@@ -349,10 +351,12 @@ def test_a_class_round_on_jupyterhub(classroom):
     # Release from formgrader, as its Release button does.
     released = teacher.json("POST", f"formgrader/api/assignment/{ASSIGNMENT}/release")
     assert released["success"], released.get("log") or released
-    # Due in a little while: the first two students submit before it, the third after.
+    # Due in a little while: the first two students submit before it, the third after. The
+    # course's late policy (deadlines.toml in the course directory): 10% per started hour.
     due = datetime.now(timezone.utc) + timedelta(seconds=40)
-    as_instructor(classroom, "nbgrader", "db", "assignment", "add", ASSIGNMENT,
-                  f"--duedate={due.strftime('%Y-%m-%d %H:%M:%S')} UTC")
+    as_instructor(classroom, "tee", str(course_dir / "deadlines.toml"), input=(
+        '[policy]\nkind = "per_hour"\npenalty = 10\ncap = 50\n\n'
+        f'[due]\n{ASSIGNMENT} = "{due.isoformat(timespec="seconds")}"\n'))
 
     solution_id, test_id, mistake = a_catalogued_mistake()
     people = {}
@@ -383,9 +387,10 @@ def test_a_class_round_on_jupyterhub(classroom):
         assert "submitted" in statuses, statuses
 
     # The students' environment has no grader in it.
-    student_python = PREFIX / "student/bin/python"
-    assert run([str(student_python), "-c", "import helpers.network"], check=False).returncode == 0
-    assert run([str(student_python), "-c", "import autograder"], check=False).returncode != 0
+    def imports(module):
+        return run(["runuser", "-u", correct, "--", str(PREFIX / "student/bin/python"), "-c",
+                    f"import {module}"], check=False, cwd="/").returncode == 0
+    assert imports("helpers.network") and not imports("autograder")
 
     # Collect and grade.
     as_instructor(classroom, "nbgrader", "collect", ASSIGNMENT)
@@ -401,9 +406,13 @@ def test_a_class_round_on_jupyterhub(classroom):
     assert failed["status"] != "passed" and failed["points"] < failed["max_points"], failed
     assert mistake.hint in failed["message"], failed
     late_entry = results[late]
-    pending.expect(late_entry.get("late_penalty", 0) > 0 or "late" in json.dumps(late_entry),
+    assert results[correct].get("seconds_late", 0) == 0, results[correct]
+    pending.expect(late_entry.get("seconds_late", 0) > 0
+                   and late_entry.get("late_penalty", 0) == 0.1 * late_entry["max_score"],
                    "the late student's report entry shows lateness and a penalty "
-                   "(due date + exchange timestamp)")
+                   f"(deadlines.toml and the exchange's timestamp): {late_entry}")
+
+    full = results[correct]["max_score"]
 
     # Formgrader shows the scores; the instructor gives back the mistaken test's points.
     manage = teacher.request("GET", f"formgrader/manage_submissions/{ASSIGNMENT}")
@@ -414,9 +423,9 @@ def test_a_class_round_on_jupyterhub(classroom):
     assert set(by_student) == set(students), notebooks
     pending.expect(all(not entry["needs_manual_grade"] for entry in notebooks),
                    "formgrader lists no submission as needing grading after `course grade`")
-    page = teacher.request("GET", f"formgrader/submission/{by_student[mistaken]['id']}")
-    pending.expect(page.status_code == 200,
-                   f"formgrader's submission page answers 200 (got {page.status_code})")
+    page = teacher.request("GET", f"formgrader/submissions/{by_student[mistaken]['id']}/")
+    pending.expect(page.status_code == 200 and test_id in page.text,
+                   f"formgrader's page of a submission shows it (HTTP {page.status_code})")
     grades = teacher.json("GET", "formgrader/api/grades",
                           params={"submission_id": by_student[mistaken]["id"]})
     grade = next(entry for entry in grades if entry["name"] == test_id)
@@ -436,35 +445,46 @@ def test_a_class_round_on_jupyterhub(classroom):
                       f"(exit {released.returncode}: {released.stderr.strip()[-300:]})"):
         for name, person in people.items():
             person.assignment_action("fetch_feedback")
-            entries = [entry for entry in person.assignments()
-                       if entry["status"] == "submitted"]
-            local = [entry for entry in entries if entry.get("local_feedback_path")]
-            assert local, entries
-            folder = local[0]["local_feedback_path"]
-            home = classroom["base"] / "homes" / name
-            pages = sorted(Path(folder if Path(folder).is_absolute() else home / folder)
-                           .rglob("*.html"))
-            assert pages, f"{name}: no feedback page under {folder}"
-            html = pages[-1].read_text(encoding="utf-8")
+            submissions = [submission for entry in person.assignments()
+                           if entry["status"] == "submitted" for submission in entry["submissions"]]
+            folders = [submission["local_feedback_path"] for submission in submissions
+                       if submission.get("local_feedback_path")]
+            assert folders, f"{name} has no feedback after fetching it: {submissions}"
+            # The page as the student opens it from the file browser.
+            page = person.request("GET", f"files/{folders[-1]}/{ASSIGNMENT}.html")
+            assert page.status_code == 200, f"{name}'s feedback page: HTTP {page.status_code}"
+            html = page.text
             assert name in html and all(other not in html for other in students
                                         if other != name), name
             if name == mistaken:
                 pending.expect("you explained it in class" in html,
                                "the grader's comment reaches the feedback page")
+                pending.expect(f"{full:g} / {full:g}" in html,
+                               "the grader's change of score reaches the feedback page")
             if name == late:
                 pending.expect("late" in html.lower(), "the feedback page shows the lateness")
 
-    # Grades for the LMS.
+    # A regrade keeps the grader's change.
+    as_instructor(classroom, "course", "grade", ASSIGNMENT, "--workers", "2", "--quiet")
+    regraded = json.loads((course_dir / "reports" / f"{ASSIGNMENT}.json").read_text())
+    counted = {entry["student"]: entry.get("final_score") for entry in regraded["students"]}
+    pending.expect(counted[mistaken] == full and counted[late] == full * 0.9,
+                   f"the grader's change survives a regrade, the penalty stays: {counted}")
+
+    # Grades for the LMS: Canvas's import columns, the hub login as SIS Login ID, one column
+    # per assignment titled as in course.toml.
     if pending.ready:
+        from autograder.course import assignments
+        title = next(entry.title for entry in assignments(ROOT) if entry.name == ASSIGNMENT)
         exported = as_instructor(classroom, "course", "export", "--format", "canvas").stdout
-        rows = exported.splitlines()
-        header = rows[0].split(",")
-        assert header[:2] == ["Student", "ID"], header
-        column = next(index for index, title in enumerate(header) if ASSIGNMENT in title)
-        scores = {row.split(",")[1]: float(row.split(",")[column]) for row in rows[1:]
-                  if row.split(",")[1] in students}
-        assert scores[mistaken] == results[correct]["max_score"], exported  # the manual change
-        assert scores[late] < results[correct]["max_score"], exported  # the late penalty
+        rows = list(csv.DictReader(io.StringIO(exported)))
+        assert {"Student", "ID", "SIS User ID", "SIS Login ID", "Section", title} <= set(
+            rows[0]), exported
+        scores = {row["SIS Login ID"]: float(row[title]) for row in rows
+                  if row["SIS Login ID"] in students}
+        assert scores[correct] == full, exported
+        assert scores[mistaken] == full, exported  # the grader's change
+        assert scores[late] == full * 0.9, exported  # one started hour late: 10%
     else:
         pending.waiting.append("`course export --format canvas` shows the late penalty and "
                                "the manual change")
