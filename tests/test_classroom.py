@@ -20,6 +20,7 @@ import pytest
 
 import classroom_course as cc
 from autograder.execution import ipc_options
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _missing as _no_browser
 
 ASSIGNMENT = cc.ASSIGNMENT
 pytestmark = pytest.mark.slow  # a whole class through the exchange: a few minutes
@@ -296,21 +297,7 @@ def test_formgrader_autograde_button_refuses_without_the_sandbox(graded, tmp_pat
     assert all(s["autograded"] for s in api.get_submissions(ASSIGNMENT))
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "classroom"
-
-
-def _no_browser():
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} not found (Debian: apt-get install chromium; .ci/run installs it)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (scripts/setup installs it)"
-    return None
 
 
 @pytest.mark.browser
@@ -325,14 +312,16 @@ def test_screenshots_of_formgrader_and_feedback_pages(formgrader, graded, hand_g
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{formgrader.url}/formgrader/manage_submissions/{ASSIGNMENT}"
-                      f"?token={formgrader.token}")
+            context = browser.new_context(  # formgrader's pages call its API with the token
+                viewport={"width": 1280, "height": 800},
+                extra_http_headers={"Authorization": f"token {formgrader.token}"})
+            page = context.new_page()
+            page.goto(f"{formgrader.url}/formgrader/manage_submissions/{ASSIGNMENT}")
             page.wait_for_selector("text=carol", timeout=60_000)
             assert page.locator("text=needs autograding").count() == 0
             page.screenshot(path=str(ARTIFACTS / "formgrader-submissions.png"), full_page=True)
             page.goto(f"{formgrader.url}/formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}")
-            page.wait_for_selector("text=carol", timeout=60_000)
+            page.wait_for_selector("text=carol", state="attached", timeout=60_000)  # names hidden
             assert page.locator("text=No data available in table").count() == 0
             page.screenshot(path=str(ARTIFACTS / "formgrader-manual-grading.png"),
                             full_page=True)
