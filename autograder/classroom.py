@@ -15,7 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
-from autograder.notebooks import NotebookError, grade_id_of, read_notebook, role_of, source_of
+from autograder.notebooks import (NotebookError, grade_id_of, read_notebook, release_text,
+                                  role_of, source_of)
 
 EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
 
@@ -43,8 +44,9 @@ def _output(text):
 
 def autograded_notebook(source, submission, result):
     """The notebook formgrader shows for ``result``: the source's structure (given and test
-    cells as in source/), the learner's solution cells and the cells they added, and under
-    each test cell the verdict and its message as the cell's output."""
+    cells as the release shows them, hidden tests left out), the learner's solution cells and
+    the cells they added, and under each test cell the verdict and its message as the cell's
+    output."""
     mine, added, anchor = {}, {}, None
     for cell in (submission or {"cells": []})["cells"]:
         grade_id = grade_id_of(cell)
@@ -58,6 +60,8 @@ def autograded_notebook(source, submission, result):
     for cell in source["cells"]:
         cell = json.loads(json.dumps(cell))
         grade_id, role = grade_id_of(cell), role_of(cell)
+        if role != "solution":  # only what the release shows: stock feedback may print it
+            cell["source"] = release_text(source_of(cell))
         if role == "solution":
             if grade_id in mine:
                 cell["source"] = source_of(mine[grade_id])

@@ -273,6 +273,7 @@ def test_formgrader_autograde_button_runs_our_grader(formgrader, graded, hand_gr
     outputs = "".join("".join(o.get("text", "")) for c in notebook["cells"]
                       for o in c.get("outputs", []))
     assert "Xavier" in outputs  # our verdicts, not stock's re-execution
+    assert "hidden_test" not in json.dumps(notebook)  # stock Generate Feedback may print it
 
 
 def test_formgrader_autograde_button_refuses_without_the_sandbox(graded, tmp_path):
