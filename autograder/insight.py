@@ -350,7 +350,6 @@ def _submission_link(student, assignment, root, folder):
 
 def assignment_facts(name, title, report, root, gradebook, submissions=None):
     """The facts of one assignment from its grading report (None: not graded yet)."""
-    from autograder.suite import load_suite
     facts = {"name": name, "title": title, "graded": report is not None, "students": 0,
              "submitted": 0, "max_score": 0.0, "mean_percent": None, "median_percent": None,
              "histogram": _histogram([]), "statuses": {}, "status_students": {},
@@ -358,44 +357,11 @@ def assignment_facts(name, title, report, root, gradebook, submissions=None):
              "notes": []}
     if report is None:
         return facts
-    suite = load_suite(name)
     entries = report["students"]
     folder = Path(submissions or report.get("submissions") or root / "submitted")
-    facts["submissions"] = str(folder)
-    facts["students"] = len(entries)
     present = [entry for entry in entries if not _not_submitted(entry)]
-    facts["submitted"] = len(present)
-
-    statuses = defaultdict(list)
-    scores, fractions = {}, []
-    for entry in entries:
-        student = entry["student"]
-        status = entry.get("status", "graded")
-        if _not_submitted(entry):
-            status = "not_submitted"
-        statuses[status].append(student)
-        if entry.get("review"):
-            statuses["flagged_for_review"].append(student)
-        book = gradebook.get((student, name), {})
-        if float(entry.get("seconds_late") or 0.0) > 0 or book.get("penalty"):
-            statuses["late"].append(student)
-        score = _score(entry, book)
-        max_score = float(entry.get("max_score") or 0.0)
-        facts["max_score"] = max(facts["max_score"], max_score)
-        scores[student] = {"score": score, "max_score": max_score}
-        if status != "not_submitted":
-            fractions.append(score / max_score if max_score else 0.0)
-    facts["scores"] = scores
-    facts["histogram"] = _histogram(fractions)
-    if fractions:
-        facts["mean_percent"] = round(100 * sum(fractions) / len(fractions), 1)
-        facts["median_percent"] = round(100 * _median(fractions), 1)
-    order = ["graded", "not_submitted", *UNREADABLE, "missing_notebook", *LIMITS,
-             "flagged_for_review", "late"]
-    facts["statuses"] = {status: len(statuses[status]) for status in
-                         sorted(statuses, key=lambda s: order.index(s) if s in order else 99)}
-    facts["status_students"] = {status: sorted(students) for status, students in
-                                statuses.items() if status != "graded"}
+    facts.update(submissions=str(folder), students=len(entries), submitted=len(present))
+    facts.update(_score_facts(name, entries, gradebook))
 
     cells_by_student = {}
     if not folder.is_dir():
@@ -406,16 +372,59 @@ def assignment_facts(name, title, report, root, gradebook, submissions=None):
             student_folder = folder / entry["student"] / name
             if student_folder.is_dir():
                 cells_by_student[entry["student"]] = _submission_cells(student_folder, name)
+    source = read_notebook(source_notebook(name, root))
+    facts["tests"] = _test_facts(name, present, source, cells_by_student,
+                                 lambda student: _submission_link(student, name, root, folder))
+    stubs = {grade_id_of(cell): release_text(source_of(cell))
+             for cell in source["cells"] if role_of(cell) == "solution"}
+    facts["similar_pairs"] = similar_pairs(cells_by_student, stubs)
+    return facts
 
+
+def _score_facts(name, entries, gradebook):
+    """Scores, their distribution and the statuses (with who) of one assignment's entries."""
+    statuses = defaultdict(list)
+    scores, fractions, top = {}, [], 0.0
+    for entry in entries:
+        student = entry["student"]
+        status = "not_submitted" if _not_submitted(entry) else entry.get("status", "graded")
+        statuses[status].append(student)
+        if entry.get("review"):
+            statuses["flagged_for_review"].append(student)
+        book = gradebook.get((student, name), {})
+        if float(entry.get("seconds_late") or 0.0) > 0 or book.get("penalty"):
+            statuses["late"].append(student)
+        score, max_score = _score(entry, book), float(entry.get("max_score") or 0.0)
+        top = max(top, max_score)
+        scores[student] = {"score": score, "max_score": max_score}
+        if status != "not_submitted":
+            fractions.append(score / max_score if max_score else 0.0)
+    order = ["graded", "not_submitted", *UNREADABLE, "missing_notebook", *LIMITS,
+             "flagged_for_review", "late"]
+    return {
+        "scores": scores, "max_score": top, "histogram": _histogram(fractions),
+        "mean_percent": round(100 * sum(fractions) / len(fractions), 1) if fractions else None,
+        "median_percent": round(100 * _median(fractions), 1) if fractions else None,
+        "statuses": {status: len(statuses[status]) for status in
+                     sorted(statuses, key=lambda s: order.index(s) if s in order else 99)},
+        "status_students": {status: sorted(students) for status, students in statuses.items()
+                            if status != "graded"}}
+
+
+def _test_facts(name, present, source, cells_by_student, link):
+    """Per test cell, in the notebook's order: the pass rate and every way it was failed
+    (a catalogued mistake, another diagnosis, an uncatalogued failure, a cell that did not
+    finish) with who, the costliest first."""
+    from autograder.suite import load_suite
+    suite = load_suite(name)
     by_test = defaultdict(list)  # grade_id -> [(student, cell)]
     for entry in present:
         for cell in entry.get("cells", []):
             if isinstance(cell, dict) and isinstance(cell.get("grade_id"), str):
                 by_test[cell["grade_id"]].append((entry["student"], cell))
-    source = read_notebook(source_notebook(name, root))
-    test_order = [grade_id_of(c) for c in source["cells"] if role_of(c) == "test"]
-    for grade_id in sorted(by_test, key=lambda g: test_order.index(g) if g in test_order
-                           else len(test_order)):
+    order = [grade_id_of(c) for c in source["cells"] if role_of(c) == "test"]
+    tests = []
+    for grade_id in sorted(by_test, key=lambda g: order.index(g) if g in order else len(order)):
         results = by_test[grade_id]
         test = suite.tests.get(grade_id)
         passed = [student for student, cell in results if cell.get("status") == "passed"]
@@ -448,23 +457,16 @@ def assignment_facts(name, title, report, root, gradebook, submissions=None):
                 "concept": mistake.concept if mistake else "",
                 "count": len(students), "points_lost": len(students) * points,
                 "students": sorted(students),
-                "links": {s: link for s in students
-                          if (link := _submission_link(s, name, root, folder))},
+                "links": {s: where for s in students if (where := link(s))},
                 "code": code})
         rows.sort(key=lambda row: (-row["count"], row["kind"] != "mistake", row["name"]))
-        facts["tests"].append({
+        tests.append({
             "grade_id": grade_id, "points": points,
             "function": test.solution_id if test else None,
             "attempted": len(results), "passed": len(passed),
             "pass_rate": round(len(passed) / len(results), 3) if results else None,
             "mistakes": rows})
-
-    stubs = {}
-    for cell in source["cells"]:
-        if role_of(cell) == "solution":
-            stubs[grade_id_of(cell)] = release_text(source_of(cell))
-    facts["similar_pairs"] = similar_pairs(cells_by_student, stubs)
-    return facts
+    return tests
 
 
 def mastery(per_assignment):
