@@ -76,9 +76,8 @@ def mistake_row(graded, grade_id, name):
     return test, next((row for row in test["mistakes"] if row["name"] == name), None)
 
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_each_mistake_counts_exactly_who_made_it(graded):
     test, xavier = mistake_row(graded, "test_initialize_parameters_he", "scale_xavier")
     assert xavier["students"] == planted.SCALE_XAVIER and xavier["count"] == 3
@@ -94,6 +93,7 @@ def test_each_mistake_counts_exactly_who_made_it(graded):
     assert "np.sqrt(1.0 / layers_dims[l - 1])" in xavier["code"]["cai"]
 
 
+@pytest.mark.slow
 def test_statuses_name_the_students(graded):
     initialization = facts(graded)
     assert initialization["status_students"]["not_submitted"] == ["hal"]
@@ -104,6 +104,7 @@ def test_statuses_name_the_students(graded):
     assert optimization["status_students"]["timeout"] == ["kai"]
 
 
+@pytest.mark.slow
 def test_mastery_table_and_who_needs_help(graded):
     insight, _ = graded["outputs"][(None, False)]
     concepts = {c["concept"]: c for c in insight["concepts"]}
@@ -126,6 +127,7 @@ def test_mastery_table_and_who_needs_help(graded):
                for s in help_)
 
 
+@pytest.mark.slow
 def test_the_copied_pair_is_flagged_and_no_independent_pair_above_it(graded):
     pairs = facts(graded)["similar_pairs"]
     assert pairs and pairs[0]["students"] == planted.COPIED_PAIR
@@ -135,10 +137,12 @@ def test_the_copied_pair_is_flagged_and_no_independent_pair_above_it(graded):
     assert "sigma = var**0.5" in cell["code"][0] and "std = variance ** 0.5" in cell["code"][1]
 
 
+@pytest.mark.slow
 def test_the_report_reads_and_never_regrades(graded):
     assert graded["before"] == graded["after"]
 
 
+@pytest.mark.slow
 def test_anonymous_version_has_no_name_and_no_code(graded):
     for scope in (planted.INITIALIZATION, None):
         insight, html = graded["outputs"][(scope, True)]
@@ -152,6 +156,7 @@ def test_anonymous_version_has_no_name_and_no_code(graded):
         assert next(r for r in he["mistakes"] if r["name"] == "scale_xavier")["count"] == 3
 
 
+@pytest.mark.slow
 def test_page_has_figures_and_links_to_the_submissions(graded):
     _, html = graded["outputs"][(planted.INITIALIZATION, False)]
     assert html.count("<svg") == 3
@@ -159,6 +164,8 @@ def test_page_has_figures_and_links_to_the_submissions(graded):
     assert "submitted/cai/initialization/initialization.ipynb" in html
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_page_in_headless_chromium(graded):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found (Debian: apt-get install chromium)")
@@ -186,6 +193,7 @@ def test_page_in_headless_chromium(graded):
     assert (ARTIFACTS / "class-insight.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_bad_input_gets_one_sentence(graded, tmp_path):
     env = graded["env"]
     broken = tmp_path / "reports"
@@ -206,6 +214,7 @@ def test_bad_input_gets_one_sentence(graded, tmp_path):
 
 # ---------------------------------------------------------------- small classes, no grading
 
+@pytest.mark.slow
 def test_one_student_and_an_assignment_nobody_submitted(graded, tmp_path):
     """One student graded, and an assignment whose report has no submission at all."""
     source = json.loads((graded["base"] / "reports" / "initialization.json").read_text())
@@ -255,6 +264,7 @@ def test_short_common_answers_are_not_evidence():
     assert own_tokens(normalized_tokens(obvious), normalized_tokens(stub))[:1] == ["return"]
 
 
+@pytest.mark.slow
 def test_instructor_notebook_goes_from_a_mistake_to_its_submissions(graded, root, tmp_path):
     """instructor/class_insight.ipynb, run in a kernel on the prepared class: the first mistake
     listed is the costliest, and its view names who made it and shows their cells."""
@@ -281,6 +291,7 @@ def test_instructor_notebook_goes_from_a_mistake_to_its_submissions(graded, root
     assert re.search(r"initialization +11 submitted, mean [\d.]+%, 1 similar pair", text)
 
 
+@pytest.mark.slow
 def test_formgrader_scores_late_work_and_review_flags_are_read(graded, tmp_path):
     """A grader's manual score in the gradebook counts; late work and review flags are
     statuses with names."""
