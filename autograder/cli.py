@@ -155,6 +155,13 @@ def cmd_grade(args, root):
               "memory_mb": args.memory_mb, "output_chars": args.output_chars,
               "processes": args.processes, "disk_mb": args.disk_mb,
               "cpu_seconds": args.cpu_seconds}
+    from autograder.suite import memory_needed
+    needed = memory_needed(args.assignment)
+    if needed and args.memory_mb < needed:
+        print(f"WARNING: assignment {args.assignment} needs {needed} MB of address space per "
+              f"process (its workers import a framework): they get {needed} MB, not "
+              f"--memory-mb {args.memory_mb}.", file=sys.stderr)
+        limits["memory_mb"] = needed
     bounds = _bounds_on_this_host(sandboxed, how)
     if not sandboxed:
         print(f"WARNING: NO SANDBOX: {how}. Submissions run unconfined: they can read source/ "

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from autograder.confine import POLL_SECONDS, Watchdog
+from autograder.suite import memory_needed
 
 DEFAULT_LIMITS = {
     "cell_seconds": 60.0,  # one cell or one graded test
@@ -140,6 +141,9 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
     failed that way) and goes on with the rest. ``reference`` (grade_id -> encoded reference
     outputs) is handed to the worker only when it asks, after its last probe."""
     limits = {**DEFAULT_LIMITS, **(limits or {})}
+    needed = memory_needed(suite)  # e.g. an assignment whose workers import PyTorch
+    if needed and limits["memory_mb"] and limits["memory_mb"] < needed:
+        limits["memory_mb"] = needed
     result = RunResult()
     started_at = time.monotonic()
     fatal = set()  # steps that killed or stalled a worker: never run again

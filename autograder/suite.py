@@ -108,6 +108,9 @@ class GradedTest:
 class Suite:
     assignment: str
     tests: dict = field(default_factory=dict)
+    # Address space (MB) a grading worker of this assignment needs at least, when importing
+    # its libraries takes more than NumPy (a framework); None: the operator's limit holds.
+    memory_mb: int | None = None
 
     def add(self, test):
         if test.grade_id in self.tests:
@@ -124,6 +127,14 @@ def load_suite(assignment):
         raise ValueError(f"no graded tests for assignment {assignment!r} "
                          f"(expected autograder/suites/{assignment}.py)") from error
     return module.SUITE
+
+
+def memory_needed(assignment):
+    """The address space (MB) the suite of ``assignment`` declares its workers need, or None."""
+    try:
+        return load_suite(assignment).memory_mb
+    except ValueError:
+        return None
 
 
 # ------------------------------------------------------------------ probe side (worker)
