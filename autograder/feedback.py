@@ -115,6 +115,7 @@ def _cell_html(cell, solutions, comments, solution_ids, unreadable=False):
     status = cell["status"]
     if unreadable:  # the banner above says why and what to do; the parser's words help no one
         cell = dict(cell, message="Not graded: your notebook could not be read (see above).")
+        solution_ids = []
     points = cell["manual_points"] if cell.get("manual_points") is not None else cell["points"]
     kind = "passed" if status == "passed" else "failed"
     changed = "" if cell.get("manual_points") is None else \

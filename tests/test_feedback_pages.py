@@ -38,6 +38,7 @@ def test_an_unreadable_notebook_in_plain_words_without_server_paths():
     assert "Download the assignment again from the Assignments tab" in text
     assert "the file you submitted is kept" in text
     assert "Expecting" not in text  # the JSON parser's words help no one
+    assert "not found in your notebook" not in text
 
 
 def test_statuses_in_plain_words():
