@@ -48,12 +48,21 @@ LIMITS = {
                "top to bottom yourself before submitting."),
     "crashed": ("stopped the Python process", "remove calls such as os._exit or sys.exit and "
                 "run the notebook top to bottom yourself before submitting."),
+    "processes": ("started too many processes or threads", "look for code that starts "
+                  "processes or threads in a loop, and run the notebook top to bottom yourself "
+                  "before submitting."),
+    "disk": ("wrote too much to disk", "look for files written in a loop, and run the "
+             "notebook top to bottom yourself before submitting."),
+    "cpu": ("used too much computing time", "look for a loop that never ends or a very slow "
+            "step, and run the notebook top to bottom yourself before submitting."),
     "grader_error": ("could not be graded because of a problem on our side", "tell your "
                      "instructor; your work is kept and will be graded again."),
 }
 CELL_STATUS = {"passed": "passed", "failed": "not yet right", "timeout": "took too long",
                "memory": "used too much memory", "output": "printed too much",
-               "crashed": "stopped the Python process", "not_run": "not run"}
+               "crashed": "stopped the Python process", "not_run": "not run",
+               "processes": "started too many processes", "disk": "wrote too much to disk",
+               "cpu": "used too much computing time"}
 
 _PATH = re.compile(r"(?<![\w.])(?:/[\w.+@~-]+)+/?")
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "epsilon": "ε", "lambda": "λ", "lambd": "λ",

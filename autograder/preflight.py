@@ -2,8 +2,6 @@
 (a wrong gradebook URL, an unreachable scheduler, an empty submissions folder, no sandbox)
 gets one sentence saying what is wrong and what to do, and leaves no files behind."""
 
-from pathlib import Path
-
 
 class OperatorError(RuntimeError):
     """A mistake in how `course` was called or set up; the message is the whole story."""
@@ -85,10 +83,3 @@ def open_gradebook_or_explain(url, root):
                             "and folder are right") from None
     except OSError as error:
         raise OperatorError(f"{where}: cannot open the gradebook ({error})") from None
-
-
-def existing_folder(path, what):
-    path = Path(path)
-    if not path.is_dir():
-        raise OperatorError(f"{what} {path}: no such folder")
-    return path
