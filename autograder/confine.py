@@ -114,8 +114,19 @@ def pids_cgroups():
 
 
 def _remove_empty(folder):
-    """Remove the pids cgroups of workers that have ended (rmdir fails on a busy one)."""
+    """Remove the pids cgroups that this process, or a grading process that has ended, made
+    for its workers (rmdir fails on a busy one). Another grading process's are left alone: it
+    may be about to start a worker in one."""
     for group in folder.glob("worker-*"):
+        owner = int(group.name.split("-")[1])
+        if owner != os.getpid():
+            try:
+                os.kill(owner, 0)
+                continue  # still running
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
         try:
             group.rmdir()
         except OSError:
