@@ -214,6 +214,7 @@ def cmd_grade(args, root):
                                 "how": bounds[name][1]} for name, key in BOUND_LIMITS.items()},
               "sandbox_started_by": _sandbox_starter() if sandboxed else None,
               "late_policy": deadlines.policy.describe(),
+              "gradebook": preflight.reusable_url(args.gradebook),
               "flagged_for_review": [r.student for r in results if r.review],
               "students": [result.to_dict() for result in results]}
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -269,7 +270,7 @@ def _with_grader_changes(args, root, path, report):
     from autograder import preflight
     from autograder.gradebook import default_url, merge_grader_changes
     from autograder.grading import result_from_dict
-    url = args.gradebook
+    url = args.gradebook or report.get("gradebook")  # the one `course grade` wrote to
     if url is None and not (root / "gradebook.db").is_file():
         return
     try:

@@ -55,6 +55,16 @@ def _shown(url):
         return url
 
 
+def reusable_url(url):
+    """``url`` as a report may keep it for later commands: None for the default gradebook or
+    a URL holding a password (pass --gradebook again then)."""
+    try:
+        from sqlalchemy.engine import make_url
+        return None if url is None or make_url(url).password else url
+    except Exception:  # unparseable: it was refused before grading anyway
+        return None
+
+
 def open_gradebook_or_explain(url, root):
     """gradebook.open_gradebook, with every way a URL can be wrong turned into OperatorError."""
     from sqlalchemy import exc
