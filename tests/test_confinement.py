@@ -257,3 +257,64 @@ def test_grade_says_loudly_which_bounds_do_not_hold_without_the_sandbox(tmp_path
     assert "WARNING: the disk bound does not hold on this host" in done.stderr
     bounds = json.loads((tmp_path / "report.json").read_text())["bounds"]
     assert not bounds["processes"]["enforced"] and not bounds["disk"]["enforced"]
+
+
+# ------------------------------------------------------------------ why the grader user
+
+FORKS = ("import os, resource, time\n"
+         "resource.setrlimit(resource.RLIMIT_NPROC, (8, 8))\n"
+         "started = 0\n"
+         "for _ in range(30):\n"
+         "    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
+         "    if pid == 0:\n        time.sleep(30)\n        os._exit(0)\n"
+         "    started += 1\n"
+         "print(started, flush=True)\n"
+         "os.read(0, 1)\n")  # its children live until told to end
+
+
+def sandbox_that_forks(prefix):
+    """A process in a minimal bubblewrap sandbox, started with ``prefix``, that forks as many
+    sleeping children as RLIMIT_NPROC = 8 lets it, says how many, and ends (with them) when
+    its stdin is closed. The system's Python runs it: every user can read it."""
+    command = [*prefix, "bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid",
+               "65534", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--proc", "/proc",
+               "--dev", "/dev"]
+    for name in ("bin", "lib", "lib64"):
+        if os.path.islink(f"/{name}"):
+            command += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
+    return subprocess.Popen([*command, "/usr/bin/python3", "-c", FORKS], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def forked(sandbox):
+    line = sandbox.stdout.readline()
+    assert line.strip().isdigit(), f"the sandbox did not start: {line!r}"
+    return int(line)
+
+
+def end(*sandboxes):
+    for sandbox in sandboxes:
+        sandbox.stdin.close()
+        sandbox.wait(timeout=60)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/usr/bin/python3"),
+                    reason="shows what the kernel does for root")
+def test_the_kernel_counts_processes_per_sandbox_only_for_an_unprivileged_user():
+    from autograder.confine import user_prefix
+    as_root = sandbox_that_forks([])
+    try:
+        assert forked(as_root) == 30  # started by root: RLIMIT_NPROC is ignored
+    finally:
+        end(as_root)
+    as_grader = user_prefix()
+    first = sandbox_that_forks(as_grader)
+    second = None
+    try:
+        # 8 tasks each, the sandbox's init and the Python process among them; the second
+        # sandbox of the same user, started while the first one's children live, has its own
+        assert forked(first) == 6
+        second = sandbox_that_forks(as_grader)
+        assert forked(second) == 6
+    finally:
+        end(first, *([second] if second else []))
