@@ -70,11 +70,17 @@ class _Watchdog(threading.Thread):
         self.join(timeout=10)
 
     def run(self):
+        import zmq
         from jupyter_client import BlockingKernelClient
 
         client = BlockingKernelClient()
         client.load_connection_info(self.connection_info)
         client.start_channels(shell=False, iopub=True, stdin=False, hb=False, control=True)
+        # Only the kernel's own small messages (status, execute_input), never the cells'
+        # outputs: the publisher filters, so no figure is copied here and none can crowd out
+        # a status message
+        client.iopub_channel.socket.setsockopt(zmq.UNSUBSCRIBE, b"")
+        client.iopub_channel.socket.setsockopt(zmq.SUBSCRIBE, b"kernel.")
         try:
             self._loop(client)
         except Exception as error:  # the watchdog's own sockets broke: say so, do not hang
@@ -87,7 +93,8 @@ class _Watchdog(threading.Thread):
         heard = time.monotonic()  # last sign of life: a control reply or any IOPub message
         asked = None  # when the kernel_info_request still unanswered was sent
         answered = 0.0  # when the last one was answered
-        state, state_since = None, None  # the kernel's status for our cells, and since when
+        started = {}  # msg_id of each of our execute requests -> when the kernel began it
+        finished = {}  # msg_id -> when the kernel went idle after it
         replied = None  # (cell, when the watchdog saw that its reply had come)
         while not self._stopping.wait(PING_SECONDS / 4):
             if asked is None and time.monotonic() - answered >= PING_SECONDS:
@@ -103,22 +110,23 @@ class _Watchdog(threading.Thread):
                 parent = message.get("parent_header", {})
                 if (message["msg_type"] == "status" and parent.get("session") == self.session_id
                         and parent.get("msg_type") == "execute_request"):
-                    state, state_since = message["content"]["execution_state"], heard
+                    state = message["content"]["execution_state"]
+                    (started if state == "busy" else finished)[parent["msg_id"]] = heard
             cell, now = self._cell, time.monotonic()
             if cell is None:
                 continue
-            waited = now - max(cell[1], heard)
-            if asked is not None and waited > self.answer_seconds:
+            if asked is not None and now - max(cell[1], heard) > self.answer_seconds:
                 self._give_up(f"the kernel has not answered for {self.answer_seconds:g} s")
                 return
-            # nbclient notes the reply's arrival in the cell's metadata (record_timing)
+            # The kernel has finished this cell when it went idle after the request it began
+            # since the cell started, or when nbclient noted the reply (record_timing)
+            ours = [msg_id for msg_id, when in started.items() if when >= cell[1]]
+            done_at = [finished[msg_id] for msg_id in ours if msg_id in finished]
             if "shell.execute_reply" in cell[0].get("metadata", {}).get("execution", {}):
                 if replied is None or replied[0] is not cell[0]:
                     replied = (cell[0], now)
-            reply_at = replied[1] if replied and replied[0] is cell[0] else None
-            finished = state == "idle" or reply_at is not None
-            quiet = now - max(cell[1], state_since or 0.0, reply_at or 0.0, self._progress)
-            if finished and quiet > self.answer_seconds:
+                done_at.append(replied[1])
+            if done_at and now - max(*done_at, self._progress) > self.answer_seconds:
                 self._give_up("the kernel has finished the cell but nothing more of it has "
                               f"arrived for {self.answer_seconds:g} s (a broken connection)")
                 return
@@ -224,6 +232,7 @@ class NotebookRun:
 
         cell = self.notebook.cells[index]
         where = f"{self.path}, cell {index} ({describe(cell)})"
+        cell.get("metadata", {}).pop("execution", None)  # times of an earlier run, if any
         self._watchdog.watch(cell)
         try:
             return self.client.execute_cell(cell, index)
