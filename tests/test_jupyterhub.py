@@ -254,6 +254,56 @@ class Browser:
 
 
 # ---------------------------------------------------------------------------------------------
+# The Assignments tab itself, in Debian's Chromium (where it and Playwright are installed)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "test-artifacts" / "jupyterhub"
+
+
+def browser_missing():
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
+
+
+def fetch_in_the_tab(hub, name, password):
+    """Log in on the hub's page, open Nbgrader > Assignment List in JupyterLab and press the
+    assignment's Fetch button, as a student does; screenshots of the tab before and after."""
+    from playwright.sync_api import sync_playwright
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        try:
+            page = chromium.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(HTTP_SECONDS * 1000)
+            page.goto(f"{hub.url}/hub/login")
+            page.fill("#username_input", name)
+            page.fill("#password_input", password)
+            page.click("#login_submit")
+            page.goto(f"{hub.url}/user/{name}/lab")
+            page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+            page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+            released = page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT)
+            released.wait_for()
+            page.screenshot(path=str(SCREENSHOTS / "assignments-tab-released.png"))
+            released.get_by_role("button", name="Fetch").click()
+            # Fetched: the assignment moves to the list with its Submit button.
+            page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).first \
+                .get_by_role("button", name="Submit").wait_for()
+            page.screenshot(path=str(SCREENSHOTS / "assignments-tab-fetched.png"))
+        finally:
+            chromium.close()
+
+
+# ---------------------------------------------------------------------------------------------
 # The students' work
 
 def worked(notebook, mistake=None):
@@ -374,8 +424,12 @@ def test_a_class_round_on_jupyterhub(classroom):
         listed = person.assignments()
         assert [(entry["assignment_id"], entry["status"]) for entry in listed] == [
             (ASSIGNMENT, "released")], listed
-        fetched = next(entry for entry in person.assignment_action("fetch")
-                       if entry["status"] == "fetched")
+        if name == correct and browser_missing() is None:
+            fetch_in_the_tab(hub, name, passwords[name])  # the tab itself, in a browser
+            listing = person.assignments()
+        else:
+            listing = person.assignment_action("fetch")
+        fetched = next(entry for entry in listing if entry["status"] == "fetched")
         path = fetched["notebooks"][0]["path"]
         notebook = person.read_notebook(path)
         person.save_notebook(path, worked(notebook, (solution_id, mistake.mutant)
