@@ -114,21 +114,18 @@ SUITE.add(GradedTest(
     mistakes=MODEL_MISTAKES + (
         Mistake("sigmoid_output", "The model ends in a sigmoid; it should return logits.",
                 "the cost takes logits and applies the sigmoid itself: no sigmoid in the model",
-                edit(("layers.append(nn.ReLU())", "layers.append(nn.ReLU())\n"
-                      "else:\n    layers.append(nn.Sigmoid())"))),
+                edit(after="else:\n    layers.append(nn.Sigmoid())")),
         Mistake("fan_out", "The weights are scaled with the layer's own size n_l (the fan-out).",
                 "He uses the fan-in: n_(l-1) = layers_dims[l - 1]",
                 edit(("np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(2 / layers_dims[l])"))),
         Mistake("uniform", "The weights are drawn from a uniform distribution.",
                 "He initialization draws from a normal distribution: normal_, not uniform_",
-                edit(("linear.weight.normal_(0.0, np.sqrt(2 / layers_dims[l - 1]), "
-                      "generator=generator)",
-                      "bound = np.sqrt(3) * np.sqrt(2 / layers_dims[l - 1])\n"
-                      "    linear.weight.uniform_(-bound, bound, generator=generator)"))),
+                edit(("normal_(0.0, np.sqrt(2 / layers_dims[l - 1]),",
+                      "uniform_(-np.sqrt(6 / layers_dims[l - 1]), np.sqrt(6 / layers_dims[l - 1]),"))),
         Mistake("default_init", "The weights and biases are PyTorch's default initialization.",
                 "every new nn.Linear is initialized by PyTorch's own rule: overwrite it",
-                edit(("linear.weight.normal_(0.0, np.sqrt(2 / layers_dims[l - 1]), "
-                      "generator=generator)\n    linear.bias.zero_()", "pass"))),
+                edit(("linear.weight.normal_", "linear.weight.clone().normal_"),
+                     ("linear.bias.zero_", "linear.bias.clone().zero_"))),
         Mistake("float32", "The model's parameters are float32; the assignment asks for float64.",
                 "PyTorch's default dtype is float32: pass dtype=torch.float64 to each layer",
                 edit((", dtype=torch.float64)", ")"))),
@@ -175,15 +172,11 @@ SUITE.add(GradedTest(
         Mistake("replaced_parameters", "The model's Parameter objects were replaced by new ones: "
                 "an optimizer made before no longer updates the model.",
                 "copy in place: parameter.copy_(tensor) under torch.no_grad()",
-                edit(("linear.weight.copy_(torch.from_numpy(parameters[f\"W{l}\"]))",
-                      "linear.weight = nn.Parameter(torch.from_numpy(parameters[f\"W{l}\"]))"),
-                     ("linear.bias.copy_(torch.from_numpy(parameters[f\"b{l}\"]).reshape(-1))",
-                      "linear.bias = nn.Parameter(torch.from_numpy(parameters[f\"b{l}\"])"
-                      ".reshape(-1))"))),
+                edit(("linear.weight.copy_(", "linear.weight = nn.Parameter("),
+                     ("linear.bias.copy_(", "linear.bias = nn.Parameter("))),
         Mistake("transposed", "The weights were copied transposed.",
                 "nn.Linear's weight is (n_l, n_(l-1)), the same as the course's W^[l]",
-                edit(("torch.from_numpy(parameters[f\"W{l}\"])",
-                      "torch.from_numpy(parameters[f\"W{l}\"].T)"))),
+                edit(("parameters[f\"W{l}\"])", "parameters[f\"W{l}\"].T)"))),
         Mistake("not_same_model", "load_parameters should return the model it was given.",
                 "change the model in place and return it"),
         Mistake("wrong_values", "The model does not hold the NumPy parameters afterwards.",
@@ -235,8 +228,9 @@ SUITE.add(GradedTest(
         Mistake("unstable", "The cost is infinite or NaN on large logits: sigmoid then log "
                 "rounds to log(0).", "compute the cost from the logits: max(z, 0) - z y + "
                 "log(1 + exp(-|z|)), or binary_cross_entropy_with_logits",
-                "A = torch.sigmoid(logits)\n"
-                "cost = -torch.mean(Y * torch.log(A) + (1 - Y) * torch.log(1 - A))"),
+                edit(("nn.functional.binary_cross_entropy_with_logits(logits, Y)",
+                      "-torch.mean(Y * torch.log(torch.sigmoid(logits))\n"
+                      "                   + (1 - Y) * torch.log(1 - torch.sigmoid(logits)))"))),
         Mistake("summed", "The cost is the sum over the examples instead of the mean.",
                 "the cost is the mean of the m losses",
                 edit(("binary_cross_entropy_with_logits(logits, Y)",
@@ -244,13 +238,12 @@ SUITE.add(GradedTest(
         Mistake("labels_layout", "Labels and logits have different layouts, (m, 1) against "
                 "(1, m): a hand-written cost then compares every logit with every label.",
                 "labels and logits both (1, m), the course's layout",
-                "labels = Y.reshape(-1, 1)\n"
-                "cost = torch.mean(torch.clamp(logits, min=0) - logits * labels\n"
-                "                  + torch.log1p(torch.exp(-torch.abs(logits))))"),
+                edit(("nn.functional.binary_cross_entropy_with_logits(logits, Y)",
+                      "torch.mean(torch.clamp(logits, min=0) - logits * Y.reshape(-1, 1)\n"
+                      "                  + torch.log1p(torch.exp(-torch.abs(logits))))"))),
         Mistake("not_tensor", "The cost is not a tensor: autograd cannot differentiate it.",
                 "return the 0-d tensor itself (no .item() here)",
-                edit(("binary_cross_entropy_with_logits(logits, Y)",
-                      "binary_cross_entropy_with_logits(logits, Y).item()"))),
+                edit(after="cost = cost.item()")),
         Mistake("not_scalar", "The cost is not a single number.",
                 "average over the examples: a 0-d tensor"),
         Mistake("not_differentiable", "The cost's value is right, but autograd cannot "
@@ -303,10 +296,10 @@ SUITE.add(GradedTest(
     mistakes=(
         Mistake("not_zeroed", "Gradients from an earlier call were added to the new ones.",
                 "backward() accumulates into .grad: model.zero_grad() before it",
-                edit(("model.zero_grad()\n", ""))),
+                edit(("model.zero_grad", "model.train"))),
         Mistake("logits_layout", "The logits (m, 1) were given to the cost with labels (1, m).",
                 "the model returns examples as rows: transpose its logits to (1, m)",
-                edit(("logits = model(X.T).T", "logits = model(X.T)"))),
+                edit(("(X.T).T", "(X.T)"))),
         Mistake("db_shape", "db has the shape of bias.grad, (n_l,); the course's is (n_l, 1).",
                 "reshape the bias gradients to columns",
                 edit(("linear.bias.grad.numpy().reshape(-1, 1).copy()",
@@ -372,10 +365,11 @@ SUITE.add(GradedTest(
         Mistake("step_before_backward", "optimizer.step() runs before backward(): it finds no "
                 "gradients, so the weights never change.",
                 "the order: zero_grad, forward, cost, backward, step",
-                edit(("cost.backward()\noptimizer.step()", "optimizer.step()\ncost.backward()"))),
+                edit(("optimizer.step()\nreturn", "return"),
+                     ("cost = compute_cost", "optimizer.step()\ncost = compute_cost"))),
         Mistake("not_float", "train_step returns a tensor instead of a Python float.",
                 "cost.item() gives the float (and lets the step's graph go)",
-                edit(("return cost.item()", "return cost"))),
+                edit(("cost.item()", "cost"))),
         Mistake("logits_layout", "The logits (m, 1) were given to the cost with labels (1, m).",
                 "the model returns examples as rows: transpose its logits to (1, m)"),
         Mistake("wrong_update", "The weights after the step are wrong.",
@@ -467,18 +461,13 @@ SUITE.add(GradedTest(
     mistakes=MODEL_MISTAKES + (
         Mistake("softmax_output", "The model ends in a softmax, and nn.CrossEntropyLoss "
                 "applies another one.", "nn.CrossEntropyLoss takes logits: no softmax in the "
-                "model", edit(("layers += [nn.BatchNorm1d(layers_dims[l], dtype=torch.float64), "
-                           "nn.ReLU()]",
-                           "layers += [nn.BatchNorm1d(layers_dims[l], dtype=torch.float64), "
-                           "nn.ReLU()]\nelse:\n    layers.append(nn.Softmax(dim=1))"))),
+                "model", edit(after="else:\n    layers.append(nn.Softmax(dim=1))")),
         Mistake("bias_before_bn", "A hidden nn.Linear has a bias before batch norm.",
                 "batch norm subtracts the mean, so a bias before it does nothing: bias=False",
-                edit(("bias=not hidden", "bias=True"),
-                     ("if not hidden:\n        linear.bias.zero_()", "linear.bias.zero_()"))),
+                edit(("bias=not hidden", "bias=True"), ("not hidden:", "True:"))),
         Mistake("no_batchnorm", "The hidden layers have no batch norm.",
                 "nn.BatchNorm1d(n_l) after each hidden nn.Linear, before the ReLU",
-                edit(("layers += [nn.BatchNorm1d(layers_dims[l], dtype=torch.float64), "
-                      "nn.ReLU()]", "layers += [nn.ReLU()]"))),
+                edit(("nn.BatchNorm1d(layers_dims[l], dtype=torch.float64), ", ""))),
         Mistake("float32", "The model's parameters are float32; the assignment asks for float64.",
                 "PyTorch's default dtype is float32: pass dtype=torch.float64 to each layer",
                 edit(("nn.BatchNorm1d(layers_dims[l], dtype=torch.float64)",
@@ -524,7 +513,7 @@ SUITE.add(GradedTest(
     mistakes=(
         Mistake("train_mode", "The predictions are made in training mode, with the batch's "
                 "statistics.", "model.eval() makes batch norm use its running averages",
-                edit(("model.eval()\n", ""))),
+                edit(("model.eval", "model.train"))),
         Mistake("wrong_axis", "The argmax is taken over the examples instead of the classes.",
                 "logits are (m, C): argmax(dim=1)",
                 edit(("logits.argmax(dim=1)", "logits.argmax(dim=0)"))),
