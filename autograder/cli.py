@@ -83,7 +83,7 @@ def _previous_results(report_path, journal_path):
 
 
 BOUND_LIMITS = {"processes": "processes", "disk": "disk_mb", "memory": "memory_mb",
-                "cpu": "cpu_seconds"}  # bound -> its key in the limits
+                "cpu": "cpu_seconds", "cores": "cpus"}  # bound -> its key in the limits
 
 
 def _bounds_on_this_host(sandboxed, how):
@@ -127,7 +127,8 @@ def cmd_grade(args, root):
     _known_assignment(args.assignment, root)
     for option, value, least in (("--processes", args.processes, 4),
                                  ("--disk-mb", args.disk_mb, 1),
-                                 ("--cpu-seconds", args.cpu_seconds, 1)):
+                                 ("--cpu-seconds", args.cpu_seconds, 1),
+                                 ("--cpus", args.cpus, 0.1)):
         if value < least:
             raise SystemExit(f"course grade: {option} must be at least {least:g} (got {value:g})")
     submissions = Path(args.submissions) if args.submissions else root / "submitted"
@@ -154,7 +155,7 @@ def cmd_grade(args, root):
     limits = {"cell_seconds": args.cell_timeout, "total_seconds": args.total_timeout,
               "memory_mb": args.memory_mb, "output_chars": args.output_chars,
               "processes": args.processes, "disk_mb": args.disk_mb,
-              "cpu_seconds": args.cpu_seconds}
+              "cpu_seconds": args.cpu_seconds, "cpus": args.cpus}
     from autograder.suite import memory_needed
     needed = memory_needed(args.assignment)
     if needed and args.memory_mb < needed:
@@ -422,6 +423,9 @@ def parser():
     grade.add_argument("--cpu-seconds", type=float, default=600.0, metavar="SECONDS",
                        help="CPU time per submission, all its processes together "
                        "(default: 600)")
+    grade.add_argument("--cpus", type=float, default=1.0, metavar="N",
+                       help="cores' worth of time a submission may use at once, where cgroups "
+                       "allow (default: 1)")
     grade.add_argument("--output-chars", type=int, default=200_000, metavar="N",
                        help="characters a submission may print (default: 200000)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")

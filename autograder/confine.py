@@ -10,6 +10,7 @@ How each bound is enforced (``enforcement`` says which ones hold on this host, a
   Where that user cannot run the sandbox (it cannot read the Python installation, say), the
   sandbox runs as root and each worker gets a pids cgroup of its own instead (cgroup v1's
   pids controller); without either, the bound does not hold and ``course grade`` says so.
+  cgroup v2 is not used.
 - bytes written: the sandbox's only writable place is one tmpfs of that size, holding /tmp and
   the working folder (the submission's files are copied into it); / and /dev are read-only.
   ``RLIMIT_FSIZE`` caps any one file, with or without the sandbox.
@@ -18,6 +19,8 @@ How each bound is enforced (``enforcement`` says which ones hold on this host, a
   second, and ends the worker above the bound.
 - CPU time: ``RLIMIT_CPU`` caps each process, and the watchdog adds up the CPU time of every
   process of the submission, living or ended, across its restarts.
+- share of the cores: as root, each worker gets a cpu cgroup (cgroup v1's CFS quota) of that
+  many cores; elsewhere it is not bounded.
 
 Everything a submission starts lives in the sandbox's PID namespace and ends with its worker;
 the tmpfs goes with its mount namespace.
@@ -81,42 +84,44 @@ def user_prefix():
     return [setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
 
 
-PIDS_HIERARCHY = Path("/sys/fs/cgroup/pids")  # cgroup v1's pids controller, where mounted
+V1_CONTROLLERS = {"pids": "pids.max", "cpu": "cpu.cfs_quota_us"}  # controller -> its bound
+CPU_PERIOD_US = 100_000
 
 
 @functools.lru_cache(maxsize=None)
-def pids_cgroups():
-    """The folder under which each worker gets a pids cgroup of its own (cgroup v1's pids
-    controller, writable by root), or None with the reason."""
+def v1_cgroups(controller):
+    """The folder under which each worker gets a cgroup of its own in cgroup v1's
+    ``controller`` hierarchy ("pids" or "cpu", writable by root), or None with the reason."""
+    hierarchy = Path("/sys/fs/cgroup") / controller
     if os.geteuid() != 0:
-        return None, "only root can make pids cgroups"
-    if not (PIDS_HIERARCHY / "cgroup.procs").is_file():
-        return None, f"no cgroup v1 pids controller at {PIDS_HIERARCHY}"
+        return None, f"only root can make {controller} cgroups"
+    if not (hierarchy / "cgroup.procs").is_file():
+        return None, f"no cgroup v1 {controller} controller at {hierarchy}"
     own = "/"
     for line in Path("/proc/self/cgroup").read_text().splitlines():
-        number, controllers, path = line.split(":", 2)
-        if "pids" in controllers.split(","):
+        _, controllers, path = line.split(":", 2)
+        if controller in controllers.split(","):
             own = path
-    folder = PIDS_HIERARCHY / own.lstrip("/") / "course-grading"
+    folder = hierarchy / own.lstrip("/") / "course-grading"
     try:
         folder.mkdir(exist_ok=True)
         probe = folder / f"probe-{os.getpid()}"
         probe.mkdir(exist_ok=True)
-        has_max = (probe / "pids.max").is_file()
+        has_bound = (probe / V1_CONTROLLERS[controller]).is_file()
         probe.rmdir()
     except OSError as error:
-        return None, f"cannot make a pids cgroup under {folder}: {error.strerror}"
-    if not has_max:
-        return None, f"{folder} has no pids.max"
+        return None, f"cannot make a {controller} cgroup under {folder}: {error.strerror}"
+    if not has_bound:
+        return None, f"{folder} has no {V1_CONTROLLERS[controller]}"
     _remove_empty(folder)  # left by earlier runs
     atexit.register(_remove_empty, folder)
     return folder, None
 
 
 def _remove_empty(folder):
-    """Remove the pids cgroups that this process, or a grading process that has ended, made
-    for its workers (rmdir fails on a busy one). Another grading process's are left alone: it
-    may be about to start a worker in one."""
+    """Remove the cgroups that this process, or a grading process that has ended, made for
+    its workers (rmdir fails on a busy one). Another grading process's are left alone: it may
+    be about to start a worker in one."""
     for group in folder.glob("worker-*"):
         owner = int(group.name.split("-")[1])
         if owner != os.getpid():
@@ -133,18 +138,29 @@ def _remove_empty(folder):
             pass
 
 
-def pids_prefix(processes):
-    """A command prefix that puts the command it starts into a fresh pids cgroup allowing
-    ``processes`` tasks (threads included) besides the sandbox's outer process; [] when there
-    are no pids cgroups here. The cgroups left empty are removed when this process ends."""
-    folder, _ = pids_cgroups()
-    if folder is None:
+def cgroups_prefix(processes=None, cpus=None):
+    """A command prefix that puts the command it starts into fresh cgroup v1 groups: a pids
+    group allowing ``processes`` tasks (threads included) besides the sandbox's outer process,
+    and a cpu group allowing ``cpus`` cores' worth of time; [] when neither is wanted or
+    available. The groups left empty are removed when this process ends."""
+    bounds = {"pids": processes and f"{int(processes) + 1}",
+              "cpu": cpus and f"{int(float(cpus) * CPU_PERIOD_US)}"}
+    joins = []
+    for controller, value in bounds.items():
+        folder, _ = v1_cgroups(controller)
+        if folder is None or not value:
+            continue
+        group = folder / f"worker-{os.getpid()}-{time.monotonic_ns()}"
+        group.mkdir()
+        if controller == "cpu":
+            (group / "cpu.cfs_period_us").write_text(f"{CPU_PERIOD_US}\n")
+        (group / V1_CONTROLLERS[controller]).write_text(f"{value}\n")
+        joins.append(str(group / "cgroup.procs"))
+    if not joins:
         return []
-    group = folder / f"worker-{os.getpid()}-{time.monotonic_ns()}"
-    group.mkdir()
-    (group / "pids.max").write_text(f"{int(processes) + 1}\n")
-    # The shell joins the cgroup before it becomes bwrap, so nothing starts outside it.
-    return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(group / "cgroup.procs")]
+    # The shell joins the groups before it becomes the next command, so nothing starts outside.
+    return ["/bin/sh", "-c", 'for procs in $0; do echo $$ > "$procs" || exit 125; done; '
+            'exec "$@"', " ".join(joins)]
 
 
 def enforcement(sandbox_reason=None, processes=(False, "not bounded")):
@@ -158,13 +174,18 @@ def enforcement(sandbox_reason=None, processes=(False, "not bounded")):
             "disk": (False, f"only per file (RLIMIT_FSIZE), not in total: {no}"),
             "memory": (True, "per process (RLIMIT_AS), and in total by the watchdog"),
             "cpu": (True, "per process (RLIMIT_CPU), and in total by the watchdog"),
+            "cores": (False, f"not bounded: {no}"),
         }
+    cpu_groups, why_not = v1_cgroups("cpu")
     return {
         "processes": processes,
         "disk": (True, "one size-limited tmpfs for /tmp and the working folder; RLIMIT_FSIZE"),
         "memory": (True, "per process (RLIMIT_AS), and processes plus tmpfs in total by the "
                          "watchdog"),
         "cpu": (True, "per process (RLIMIT_CPU), and in total by the watchdog"),
+        "cores": (True, "a cpu cgroup per worker (cgroup v1's cfs quota)") if cpu_groups else
+                 (False, f"not bounded ({why_not}); each sandbox is its own session, which the "
+                         "kernel's autogroup scheduling gives a fair share of the cores"),
     }
 
 

@@ -22,6 +22,7 @@ DEFAULT_LIMITS = {
     "processes": 64,  # processes and threads at once, per submission
     "disk_mb": 512,  # bytes written per submission, working folder and /tmp together
     "cpu_seconds": 600.0,  # CPU time per submission, all its processes and restarts together
+    "cpus": 1.0,  # cores' worth of time a submission may use at once, where cgroups allow
 }
 # Sized for a 2-core, 24 GB machine grading with one worker per core: two submissions take at
 # most 2 x 3 GB of memory (their tmpfs included) and each about one core for its time limit.

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from autograder.confine import grader_user, pids_cgroups, pids_prefix, user_prefix
+from autograder.confine import cgroups_prefix, grader_user, user_prefix, v1_cgroups
 
 NOBODY = "65534"
 WORKDIR = "/tmp/work"  # the working folder inside the sandbox
@@ -76,10 +76,10 @@ def _find_launch():
     if problem is None:
         who = f"started as the user {grader_user()[2]!r}" if as_user else "as this user"
         processes = (True, f"RLIMIT_NPROC in the sandbox's user namespace, {who}")
-    elif pids_cgroups()[0] is not None:
+    elif v1_cgroups("pids")[0] is not None:
         processes = (True, "a pids cgroup per worker (cgroup v1's pids controller)")
     else:
-        processes = (False, f"not bounded: {problem}, and {pids_cgroups()[1]}")
+        processes = (False, f"not bounded: {problem}, and {v1_cgroups('pids')[1]}")
     return Launch(True, "bubblewrap", as_user, processes, problem)
 
 
@@ -153,9 +153,10 @@ def command_prefix(scratch, course_root, limits=None):
     launch = _launch()
     if not launch.available:
         return None
-    launcher = list(launch.as_user)
-    if not launcher and launch.processes[0] and os.geteuid() == 0:
-        launcher = pids_prefix(limits["processes"])
+    # As root, the worker joins its cgroups before it drops to the grader user; the pids
+    # cgroup stands in for RLIMIT_NPROC when root itself starts the sandbox.
+    processes = limits["processes"] if launch.as_root_because and launch.processes[0] else None
+    launcher = [*cgroups_prefix(processes, limits.get("cpus")), *launch.as_user]
     course_paths = mounted_course_paths(course_root)
     os.chmod(scratch, 0o755)  # read by the sandbox's user, written by nobody
     return [*launcher, *_arguments(Path(scratch).resolve(), course_paths,

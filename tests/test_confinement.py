@@ -18,6 +18,7 @@ import time
 import pytest
 
 import submissions
+from autograder.confine import enforcement
 from autograder.grading import grade_class
 from autograder.sandbox import availability, processes_bound, runs_as_root
 
@@ -26,7 +27,7 @@ HE = "initialize_parameters_he"
 # The time limits are far above the CPU bound, so that the spinner runs out of CPU time before
 # any clock, however loaded the machine.
 LIMITS = {"cell_seconds": 120, "total_seconds": 600, "memory_mb": 1024, "output_chars": 50_000,
-          "processes": 24, "disk_mb": 64, "cpu_seconds": 10}
+          "processes": 24, "disk_mb": 64, "cpu_seconds": 10, "cpus": 1.0}
 MB = 1024 * 1024
 MARGIN = {"tasks": 2,  # the sandbox's outer process (bwrap) and the launcher's moment
           "memory": 256 * MB,  # what can be allocated between two looks of the watchdog
@@ -116,8 +117,9 @@ def figures(pids):
             with open(f"/proc/{pid}/smaps_rollup") as rollup:
                 memory += next(int(line.split()[1]) * 1024 for line in rollup
                                if line.startswith("Pss:"))
-            if not disk:
-                usage = os.statvfs(f"/proc/{pid}/root/tmp")
+            tmp = f"/proc/{pid}/root/tmp"
+            if not disk and os.stat(tmp).st_dev != os.stat("/tmp").st_dev:  # set up already
+                usage = os.statvfs(tmp)
                 disk = (usage.f_blocks - usage.f_bfree) * usage.f_frsize
         except (OSError, IndexError, StopIteration):
             continue  # ended meanwhile
@@ -125,11 +127,13 @@ def figures(pids):
 
 
 class Sampler(threading.Thread):
-    """Peak figures per sandbox, sampled every 50 ms while the class is graded."""
+    """Peak figures per sandbox, sampled every 50 ms while the class is graded, and the CPU
+    seconds each sandbox had used at each sample."""
 
     def __init__(self):
         super().__init__(daemon=True)
         self.peaks = {}
+        self.cpu_at = {}  # namespace -> [(monotonic time, CPU seconds)]
         self.stop = threading.Event()
 
     def run(self):
@@ -137,9 +141,24 @@ class Sampler(threading.Thread):
         while not self.stop.is_set():
             for namespace, pids in sandboxes_under(me).items():
                 peak = self.peaks.setdefault(namespace, dict.fromkeys(MARGIN, 0))
-                for key, value in figures(pids).items():
+                now = figures(pids)
+                for key, value in now.items():
                     peak[key] = max(peak[key], value)
+                self.cpu_at.setdefault(namespace, []).append((time.monotonic(), now["cpu"]))
             self.stop.wait(0.05)
+
+    def cores_used(self, window=2.0):
+        """The most cores' worth of CPU time any sandbox used over ``window`` seconds."""
+        most = 0.0
+        for samples in self.cpu_at.values():
+            start = 0
+            for at, cpu in samples:
+                while at - samples[start][0] > window:
+                    start += 1
+                began, used = samples[start]
+                if at - began >= window / 2:
+                    most = max(most, (cpu - used) / (at - began))
+        return most
 
 
 # ------------------------------------------------------------------ the class
@@ -161,7 +180,8 @@ def graded(tmp_path_factory):
     sampler.stop.set()
     sampler.join()
     left = sandboxes_under(os.getpid())
-    return {"alone": scores_alone, "mixed": results, "peaks": sampler.peaks, "left": left}
+    return {"alone": scores_alone, "mixed": results, "peaks": sampler.peaks, "left": left,
+            "cores": sampler.cores_used()}
 
 
 @pytest.mark.parametrize("attacker", sorted(ATTACKS))
@@ -203,6 +223,13 @@ def test_every_sandbox_stays_within_its_bounds(graded):
     assert max(peak["cpu"] for peak in peaks.values()) >= LIMITS["cpu_seconds"] - 1
 
 
+@pytest.mark.skipif(not enforcement(None, processes_bound())["cores"][0],
+                    reason="no cgroups to bound a submission's share of the cores here")
+def test_no_sandbox_uses_more_than_its_cores(graded):
+    # the spinner runs on every core; its share is measured over windows of 1 to 2 s
+    assert 0 < graded["cores"] <= LIMITS["cpus"] + 0.2, graded["cores"]
+
+
 def test_nothing_outlives_the_run(graded, tmp_path_factory):
     assert graded["left"] == {}, "processes of a sandbox are still running"
     junk = [path for path in tmp_path_factory.getbasetemp().rglob("junk*")]
@@ -233,9 +260,11 @@ def test_grade_reports_the_bounds_and_refuses_bad_ones(tmp_path):
     assert done.returncode == 0, done.stderr
     bounds = json.loads((tmp_path / "report.json").read_text())["bounds"]
     assert {name: entry["limit"] for name, entry in bounds.items()} == \
-           {"processes": 20, "disk": 32, "memory": 3072, "cpu": 100.0}
-    assert all(entry["enforced"] for entry in bounds.values()), bounds
-    assert "bound does not hold" not in done.stderr
+           {"processes": 20, "disk": 32, "memory": 3072, "cpu": 100.0, "cores": 1.0}
+    assert bounds["processes"]["enforced"] and bounds["disk"]["enforced"], bounds
+    for name, entry in bounds.items():  # loud about exactly the bounds that do not hold
+        warning = f"WARNING: the {name} bound does not hold on this host"
+        assert (warning in done.stderr) == (not entry["enforced"]), (name, done.stderr)
     started_by = json.loads((tmp_path / "report.json").read_text())["sandbox_started_by"]
     if runs_as_root():  # said loudly, in the output and in the report
         assert "WARNING: the sandbox runs as root: " in done.stderr
