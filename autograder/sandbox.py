@@ -1,6 +1,6 @@
 """The sandbox a grading worker runs in (bubblewrap), so a submission cannot read the reference
-solutions, other submissions or the gradebook, cannot change anything outside its own scratch
-folder, and has no network.
+solutions, other submissions or the gradebook, cannot change anything outside its own tmpfs,
+and has no network.
 
 The worker sees a whitelist of the file system, read-only: the system's /usr (and the usual
 symlinks), the Python installation and virtual environment, and the course's `helpers`,
