@@ -18,10 +18,9 @@ so that both see the same load on a shared machine, and the ratio of their media
 compared with the target; each NumPy measurement repeats its (much shorter) run until it covers
 about as much time as a PyTorch run. Each thread count runs in its own process, because
 NumPy's BLAS reads its thread count when it is loaded. Exit status: 0 when every target is met,
-1 when one is missed or the costs disagree, 2 when torch is not installed (pip install -e
-'.[bench]').
+1 when one is missed or the costs disagree, 2 when torch is not installed.
 
-Needs torch==2.13.0 (the `bench` extra); torch is not a course dependency.
+Needs torch==2.13.0, which Assignment 6 brings (a learner dependency on Python 3.11).
 """
 
 import argparse
@@ -393,8 +392,8 @@ def main(argv=None):
     try:
         import torch  # noqa: F401
     except ImportError:
-        print("benchmarks/training.py needs torch (the `bench` extra): "
-              "pip install -e '.[bench]'  (torch==2.13.0, CPU)", file=sys.stderr)
+        print("benchmarks/training.py needs torch: pip install torch==2.13.0 (the CPU build)",
+              file=sys.stderr)
         return 2
     if args.worker:
         print(json.dumps(measure(args.worker, args.repeats, args.quick)))

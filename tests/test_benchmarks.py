@@ -12,7 +12,7 @@ import pytest
 
 def test_training_benchmark_runs_and_the_costs_agree(root, tmp_path):
     pytest.importorskip("torch", reason="torch is not installed; the training benchmark compares "
-                                        "against it (pip install -e '.[bench]')")
+                                        "against it (torch==2.13.0, a learner dependency on Python 3.11)")
     output = tmp_path / "results.json"
     done = subprocess.run([sys.executable, str(root / "benchmarks" / "training.py"), "--quick",
                            "--threads", "1", "--json", str(output)],
