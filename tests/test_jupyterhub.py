@@ -3,10 +3,11 @@
 deploy/jupyterhub/jupyterhub_config.py runs as it would on a machine (PAM logins,
 LocalProcessSpawner, configurable-http-proxy, nbgrader's exchange): the instructor releases an
 assignment from formgrader; three students log in with their passwords, list and fetch it through
-the Assignments tab's REST API, work on it (one right, one with a catalogued mistake, one after
-the due date) and submit; the instructor collects, grades with `course grade`, changes a score
-in formgrader and releases feedback; each student fetches feedback and finds their own page;
-`course export --format canvas` shows the late penalty and the manual change.
+the Assignments tab's REST API (the first in the tab itself, in Chromium, where it is here), work
+on it (one right, one with a catalogued mistake, one after the due date) and submit; the
+instructor collects, grades with `course grade`, changes a score and adds a comment in formgrader
+and releases feedback; each student fetches feedback and finds their own page; a regrade keeps
+the change; `course export --format canvas` shows the late penalty and the manual change.
 
 Needs root (it runs `useradd`) and the environments of `deploy/jupyterhub/install` (default
 /opt/improving-deep-nets-hub, or COURSE_HUB_PREFIX); skipped, with the reason, otherwise.

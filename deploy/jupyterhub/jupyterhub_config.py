@@ -17,6 +17,7 @@ a real machine and the round-trip test (tests/test_jupyterhub.py):
     COURSE_GRADERS      comma-separated accounts that grade (default: the instructor)
     COURSE_STUDENTS     comma-separated student accounts, or
     COURSE_STUDENTS_FILE  a file with one account a line (default /srv/jupyterhub/students.txt)
+    COURSE_HUB_ADMINS   comma-separated accounts that administer the hub (default: none)
     COURSE_HUB_STATE    the hub's database, cookie secret and logs (default /srv/jupyterhub)
     COURSE_HUB_URL      where browsers connect (default http://:8000, every interface)
     COURSE_HUB_API_PORT, COURSE_PROXY_API_PORT   loopback ports of the hub and proxy APIs
@@ -71,7 +72,8 @@ if not os.path.isdir(EXCHANGE):
 # Who may log in: Unix accounts and their passwords (PAM), only the course's people.
 c.JupyterHub.authenticator_class = "pam"
 c.Authenticator.allowed_users = set(STUDENTS) | set(GRADERS)
-c.Authenticator.admin_users = {INSTRUCTOR}
+# The hub's admins may start, stop and enter anyone's server: nobody unless named.
+c.Authenticator.admin_users = set(accounts(setting("COURSE_HUB_ADMINS", "")))
 c.JupyterHub.load_groups = {STUDENTS_GROUP: {"users": STUDENTS},
                             GRADERS_GROUP: {"users": GRADERS}}
 # Graders open the instructor's server, whose formgrader holds the course's gradebook.
