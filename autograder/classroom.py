@@ -83,7 +83,8 @@ def autograded_notebook(source, submission, result):
 
 def write_autograded(autograded, result, source, folder):
     """Write ``autograded``/<student>/<assignment>/ for ``result``: the notebook formgrader
-    shows and, when the submission came through the exchange, its timestamp.txt."""
+    shows and, when the submission came through the exchange, its timestamp.txt and
+    submission_secret.txt."""
     target = Path(autograded) / result.student / result.assignment
     submission = None
     if folder is not None:
@@ -98,10 +99,10 @@ def write_autograded(autograded, result, source, folder):
     partial = target / f".{result.assignment}.ipynb.partial"
     partial.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
     os.replace(partial, target / f"{result.assignment}.ipynb")
-    stamp = Path(folder) / "timestamp.txt" if folder is not None else None
-    (target / "timestamp.txt").unlink(missing_ok=True)  # nbgrader leaves its files read-only
-    if stamp is not None and stamp.is_file():
-        shutil.copyfile(stamp, target / "timestamp.txt")
+    for name in EXCHANGE_FILES:  # as nbgrader autograde keeps them, for generate_feedback
+        (target / name).unlink(missing_ok=True)  # nbgrader leaves its files read-only
+        if folder is not None and (Path(folder) / name).is_file():
+            shutil.copyfile(Path(folder) / name, target / name)
     return target
 
 

@@ -231,7 +231,7 @@ def cmd_grade(args, root):
 
 
 def cmd_feedback(args, root):
-    from autograder.course import source_notebook
+    from autograder.course import source_notebook, title_of
     from autograder.feedback import write_feedback
     from autograder.notebooks import read_notebook
     _known_assignment(args.assignment, root)
@@ -249,7 +249,7 @@ def cmd_feedback(args, root):
     output = Path(args.output) if args.output else root / "feedback"
     written, local = write_feedback(report, submissions, output,
                                     read_notebook(source_notebook(args.assignment, root)),
-                                    _title(args.assignment, root))
+                                    title_of(args.assignment, root))
     print(f"wrote {len(written)} feedback page(s) under {output}")
     if local and len(local) < len(written):
         print(f"not submitted through the exchange, so `nbgrader release_feedback` cannot "
@@ -257,12 +257,6 @@ def cmd_feedback(args, root):
     elif not local:
         print(f"deliver them with `nbgrader release_feedback {args.assignment}`")
     return 0
-
-
-def _title(assignment, root):
-    from autograder.course import assignments
-    return next((entry.title for entry in assignments(root) if entry.name == assignment),
-                assignment)
 
 
 def _with_grader_changes(args, root, path, report):

@@ -56,6 +56,12 @@ def assignment_names(root=None):
     return [entry.name for entry in assignments(root)]
 
 
+def title_of(assignment, root=None):
+    """The assignment's title in course.toml (its name when it has none)."""
+    return next((entry.title for entry in assignments(root) if entry.name == assignment),
+                assignment)
+
+
 def source_notebook(assignment, root=None):
     """source/<assignment>/<assignment>.ipynb: one notebook per assignment."""
     return (root or course_root()) / "source" / assignment / f"{assignment}.ipynb"

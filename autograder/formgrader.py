@@ -1,4 +1,5 @@
-"""Formgrader's Autograde button runs `course grade --student` instead of stock nbgrader.
+"""Formgrader's Autograde button runs `course grade --student` instead of stock nbgrader, and
+its Generate Feedback button writes our feedback page.
 
 Stock `nbgrader autograde` runs the learner's notebook in a kernel of the instructor's own
 account, unconfined, and trusts whatever the test cells print. Pressed in formgrader, it would
@@ -10,11 +11,13 @@ autograded/ itself, and refuses, with its one-sentence reason shown in formgrade
 it cannot grade safely. `nbgrader autograde` typed by hand stays stock: an explicit choice.
 """
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
@@ -53,6 +56,41 @@ class GradeWithCourse(Preprocessor):
         return nbformat.read(written, as_version=4), resources
 
 
+class CourseFeedbackExporter(HTMLExporter):
+    """What formgrader's Generate Feedback writes: our feedback page of the student, from the
+    grading report and the graders' changes in the gradebook (the same page `course feedback`
+    writes), instead of nbgrader's rendering of the autograded notebook."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        from autograder.course import find_course_root, source_notebook, title_of
+        from autograder.feedback import render
+        from autograder.gradebook import merge_grader_changes, open_gradebook
+        from autograder.grading import result_from_dict
+        from autograder.notebooks import read_notebook
+        resources = resources or {}
+        info = resources["nbgrader"]
+        student, assignment = info["student"], info["assignment"]
+        folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        root = find_course_root(folder)
+        report = root / "reports" / f"{assignment}.json" if root else None
+        entries = {}
+        if report is not None and report.is_file():
+            entries = {e["student"]: e for e in json.loads(report.read_text())["students"]}
+        if student not in entries:
+            raise CourseGradeFailed(f"{report}: no grading result for {student}; press "
+                                    f"Autograde or run `course grade {assignment}` first")
+        gradebook = open_gradebook(info.get("db_url"), root)
+        try:
+            result = merge_grader_changes(gradebook, result_from_dict(entries[student]))
+        finally:
+            gradebook.close()
+        submitted = root / "submitted" / student / assignment / f"{assignment}.ipynb"
+        html = render(result.to_dict(), submitted if submitted.is_file() else None,
+                      read_notebook(source_notebook(assignment, root)), title_of(assignment, root))
+        resources["output_extension"] = ".html"
+        return html, resources
+
+
 def running_nbgrader_command():
     """True in the `nbgrader` command line (nbgrader ..., python -m nbgrader ...)."""
     program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("")
@@ -65,3 +103,5 @@ def grade_with_course(c):
         return
     c.Autograde.sanitize_preprocessors = []
     c.Autograde.autograde_preprocessors = ["autograder.formgrader.GradeWithCourse"]
+    c.GenerateFeedback.preprocessors = []
+    c.GenerateFeedback.exporter_class = "autograder.formgrader.CourseFeedbackExporter"

@@ -214,6 +214,19 @@ def test_feedback_shows_the_manual_change_and_the_late_penalty(hand_graded, grad
     assert "1.2 / 4" in carol and "after the due date" in carol and "0.8 points" in carol
 
 
+def test_formgrader_generate_feedback_writes_our_page(formgrader, hand_graded, graded):
+    folder = graded["course"] / "feedback" / "bob" / ASSIGNMENT
+    page = folder / f"{ASSIGNMENT}.html"
+    page.unlink()
+    answer = formgrader.json("POST", f"/formgrader/api/assignment/{ASSIGNMENT}/bob/"
+                                     "generate_feedback")
+    assert answer["success"], answer
+    text = page.read_text()
+    assert "Feedback for bob." in text and "changed by your grader" in text
+    assert "hidden_test" not in text
+    assert (folder / "submission_secret.txt").is_file() and (folder / "timestamp.txt").is_file()
+
+
 def test_feedback_reaches_each_student_through_the_exchange(hand_graded, graded):
     base, exchange = graded["base"], graded["exchange"]
     for student in ("alice", "bob", "carol", "dave"):
