@@ -8,7 +8,9 @@ replace our sandboxed results with such stock ones. `nbgrader_config.py` calls
 Autograde converter then keeps the submitted notebook as it is and hands the student to
 `course grade ASSIGNMENT --student ID`, which grades in the sandbox, writes the gradebook and
 autograded/ itself, and refuses, with its one-sentence reason shown in formgrader's log, when
-it cannot grade safely. `nbgrader autograde` typed by hand stays stock: an explicit choice.
+it cannot grade safely. Generate Feedback renders the student's entry of the grading report
+with the graders' changes, the page `course feedback` writes. `nbgrader autograde` and
+`nbgrader generate_feedback` typed by hand stay stock: an explicit choice.
 """
 
 import json
