@@ -16,6 +16,7 @@ Every test, benchmark and command that runs a notebook goes through ``NotebookRu
   progress, and is left alone: no output is dropped for being late.
 """
 
+import asyncio
 import json
 import os
 import queue
@@ -228,6 +229,7 @@ class NotebookRun:
 
     def run_cell(self, index):
         """Execute cell ``index`` of the notebook; its outputs land in the cell."""
+        from jupyter_core.utils import run_sync
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
         cell = self.notebook.cells[index]
@@ -235,7 +237,7 @@ class NotebookRun:
         cell.get("metadata", {}).pop("execution", None)  # times of an earlier run, if any
         self._watchdog.watch(cell)
         try:
-            return self.client.execute_cell(cell, index)
+            return run_sync(self._execute_cell)(cell, index)
         except CellExecutionError:
             raise
         except CellTimeoutError:
@@ -250,6 +252,27 @@ class NotebookRun:
             raise ExecutionStopped(f"{where}: {type(error).__name__}: {error}") from error
         finally:
             self._watchdog.watch(None)
+
+    async def _execute_cell(self, cell, index):
+        """nbclient's execute_cell, with the client's sockets nudged every second meanwhile.
+
+        On a busy machine a message can sit in a socket while the event loop waits for its file
+        descriptor, which signals only once per change (edge-triggered): nbclient then waits
+        for the cell time limit although the reply is there. Reading a socket's EVENTS, as
+        ZeroMQ advises, makes pyzmq look again and hand over what is waiting."""
+        import zmq
+
+        async def nudge():
+            while True:
+                await asyncio.sleep(PING_SECONDS)
+                for channel in (self.client.kc.shell_channel, self.client.kc.iopub_channel):
+                    channel.socket.get(zmq.EVENTS)
+
+        nudging = asyncio.ensure_future(nudge())
+        try:
+            return await self.client.async_execute_cell(cell, index)
+        finally:
+            nudging.cancel()
 
     def run_code(self, source):
         """Execute ``source`` in the same kernel as a cell appended for the moment; returns
