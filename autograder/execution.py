@@ -14,6 +14,10 @@ Every test, benchmark and command that runs a notebook goes through ``NotebookRu
   ``ExecutionStopped``, naming the notebook and the cell, instead of waiting for the cell
   timeout. A client that is only slow to read the cell's output (a busy machine) is making
   progress, and is left alone: no output is dropped for being late.
+- **Nudged sockets**: while a cell runs, the client's sockets are asked for their events every
+  second, so a reply that arrived while the event loop was not looking is read at once (see
+  ``NotebookRun._execute_cell``): on a busy machine this, not a dead kernel, was what left a
+  lecture test waiting out its 300 s cell time limit.
 """
 
 import asyncio
