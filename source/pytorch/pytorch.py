@@ -38,6 +38,7 @@ from helpers.checks.pytorch import (check_autograd_gradients, check_build_model,
 from helpers.datasets import load_circles, load_spirals
 from helpers.network import compute_cost, model_backward, model_forward
 
+torch.set_num_threads(1)  # these nets are small: splitting each product over threads costs more
 train_X, train_Y, test_X, test_Y = load_circles()  # NumPy arrays, X (2, 300), Y (1, 300)
 X_t, Y_t = torch.from_numpy(train_X), torch.from_numpy(train_Y.astype(float))  # as tensors
 
@@ -676,12 +677,12 @@ for name, value in var_gaps.items():
 #
 # ## 9. Where the time goes
 #
-# **Experiment.** Time 100 gradient-descent steps of the wide net `[2, 256, 256, 1]` on the
+# **Experiment.** Time 50 gradient-descent steps of the wide net `[2, 256, 256, 1]` on the
 # circles, in NumPy and in PyTorch. Predict which is faster, and why it is not by much on a
 # CPU.
 
 # %% role="experiment"
-wide_dims, timing_steps = [2, 256, 256, 1], 100
+wide_dims, timing_steps = [2, 256, 256, 1], 50
 wide = {f"W{l}": np.random.default_rng(l).standard_normal((wide_dims[l], wide_dims[l - 1]))
         * np.sqrt(2 / wide_dims[l - 1]) for l in range(1, 4)}
 wide.update({f"b{l}": np.zeros((wide_dims[l], 1)) for l in range(1, 4)})
@@ -700,7 +701,7 @@ for _ in range(timing_steps):
     train_step(wide_model, optimizer, X_t, Y_t)
 timings["PyTorch"] = (time.perf_counter() - started) / timing_steps
 with torch.profiler.profile() as profile:
-    for _ in range(20):
+    for _ in range(10):
         train_step(wide_model, optimizer, X_t, Y_t)
 for name, seconds in timings.items():
     print(f"{name:>8}: {seconds * 1e3:.2f} ms per step")
