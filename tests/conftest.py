@@ -22,6 +22,23 @@ def pytest_configure(config):
     with_scripts_on_path()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Without torch (the learner's install has it on Python 3.11 only), every test of the
+    PyTorch assignment is skipped, saying why."""
+    import importlib.util
+    try:
+        if importlib.util.find_spec("torch") is not None:
+            return
+    except (ImportError, ValueError):
+        pass
+    reason = "PyTorch is not installed (the learner's install has it on Python 3.11 only: " \
+             "pip install torch==2.13.0)"
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "pytorch" in callspec.params.values():
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
 @pytest.fixture(scope="session")
 def root():
     return ROOT
