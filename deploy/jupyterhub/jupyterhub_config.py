@@ -99,17 +99,19 @@ def choose_environment(spawner):
     env = PREFIX / ("instructor" if grader else "student")
     spawner.cmd = [str(env / "bin/jupyterhub-singleuser")]
     spawner.notebook_dir = pwd.getpwnam(name).pw_dir
-    spawner.environment.update({
+    environment = {  # a new dict: the configured one may be shared by every spawner
+        **spawner.environment,
         "PATH": f"{env / 'bin'}:/usr/local/bin:/usr/bin:/bin",
         "NBGRADER_COURSE_ID": COURSE_ID,
         "NBGRADER_EXCHANGE": EXCHANGE,
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    })
+    }
     if grader:
         # `course` and formgrader work on the course directory (its nbgrader_config.py).
-        spawner.environment["COURSE_ROOT"] = COURSE_DIR
+        environment["COURSE_ROOT"] = COURSE_DIR
         # The course's own helpers, autograder and datasets come first.
-        spawner.environment["PYTHONPATH"] = COURSE_DIR
+        environment["PYTHONPATH"] = COURSE_DIR
+    spawner.environment = environment
 
 
 c.Spawner.pre_spawn_hook = choose_environment
