@@ -345,3 +345,21 @@ def test_executed_notebook_shows_the_framework_computing_the_same(executed):
     assert rows["running mean"] < 1e-12, rows
     assert rows["running variance with 1/(m-1)"] < 1e-12, rows
     assert rows["running variance with 1/m"] > 1e-3, rows
+
+
+def test_course_grade_warns_and_reports_the_address_space_it_gave(root, tmp_path):
+    from submissions import write_submission as write
+    write(tmp_path / "submitted" / "bo" / ASSIGNMENT, ASSIGNMENT)
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "--course", str(root), "grade", ASSIGNMENT,
+         "--submissions", str(tmp_path / "submitted"), "--report", str(report),
+         "--gradebook", f"sqlite:///{tmp_path / 'gradebook.db'}", "--memory-mb", "512",
+         "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "needs 1024 MB of address space per process" in done.stderr
+    assert "not --memory-mb 512" in done.stderr
+    graded = json.loads(report.read_text())
+    assert graded["bounds"]["memory"]["limit"] == 1024, graded["bounds"]
+    [entry] = graded["students"]
+    assert entry["status"] == "graded" and entry["score"] == entry["max_score"] == 14, entry
