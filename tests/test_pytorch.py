@@ -348,8 +348,7 @@ def test_executed_notebook_shows_the_framework_computing_the_same(executed):
 
 
 def test_course_grade_warns_and_reports_the_address_space_it_gave(root, tmp_path):
-    from submissions import write_submission as write
-    write(tmp_path / "submitted" / "bo" / ASSIGNMENT, ASSIGNMENT)
+    write_submission(tmp_path / "submitted" / "bo" / ASSIGNMENT, ASSIGNMENT)
     report = tmp_path / "report.json"
     done = subprocess.run(
         [sys.executable, "-m", "autograder.cli", "--course", str(root), "grade", ASSIGNMENT,

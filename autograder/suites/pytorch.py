@@ -121,7 +121,8 @@ SUITE.add(GradedTest(
         Mistake("uniform", "The weights are drawn from a uniform distribution.",
                 "He initialization draws from a normal distribution: normal_, not uniform_",
                 edit(("normal_(0.0, np.sqrt(2 / layers_dims[l - 1]),",
-                      "uniform_(-np.sqrt(6 / layers_dims[l - 1]), np.sqrt(6 / layers_dims[l - 1]),"))),
+                      "uniform_(-np.sqrt(6 / layers_dims[l - 1]), "
+                      "np.sqrt(6 / layers_dims[l - 1]),"))),
         Mistake("default_init", "The weights and biases are PyTorch's default initialization.",
                 "every new nn.Linear is initialized by PyTorch's own rule: overwrite it",
                 edit(("linear.weight.normal_", "linear.weight.clone().normal_"),
