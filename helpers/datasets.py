@@ -7,12 +7,23 @@ message that names the file and says how to regenerate it; it never plots or pri
 
 import hashlib
 import json
+import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
+
+def _datasets_dir():
+    """datasets/ beside the helpers package (the course folder, or a student edition); for a
+    regular install, whose helpers live in site-packages, that of $COURSE_ROOT."""
+    beside = Path(__file__).resolve().parent.parent / "datasets"
+    if beside.is_dir() or not os.environ.get("COURSE_ROOT"):
+        return beside
+    return Path(os.environ["COURSE_ROOT"]) / "datasets"
+
+
+DATASETS_DIR = _datasets_dir()
 REGENERATE = "regenerate it with `python datasets/make_datasets.py {name}` from the course folder"
 
 
