@@ -40,7 +40,8 @@ def course_reachable_in_sandbox(paths):
         path = Path(path).resolve()
         for folder in [*reversed(path.parents), path]:
             mode = folder.stat().st_mode
-            needed = stat.S_IXOTH | (stat.S_IROTH if folder == path else 0)
+            needed = (stat.S_IXOTH if stat.S_ISDIR(mode) else 0) | \
+                (stat.S_IROTH if folder == path else 0)
             if mode & needed != needed:
                 raise OperatorError(
                     f"the grading sandbox runs submissions as an unprivileged user, who cannot "
