@@ -146,9 +146,6 @@ def cmd_grade(args, root):
         if args.scheduler:
             preflight.scheduler_reachable(args.scheduler, args.scheduler_timeout)
         gradebook = preflight.open_gradebook_or_explain(args.gradebook, root)
-        if sandboxed and os.geteuid() == 0:  # root's sandbox reads as another user
-            from autograder.sandbox import mounted_course_paths
-            preflight.course_reachable_in_sandbox(mounted_course_paths(root))
     except FileNotFoundError as error:
         raise SystemExit(f"course grade: {error}")
     except (preflight.OperatorError, DeadlineError) as error:

@@ -29,27 +29,6 @@ def sandbox_allowed(sandboxed, reason, no_sandbox):
             "--no-sandbox to grade trusted submissions unconfined")
 
 
-def course_reachable_in_sandbox(paths):
-    """Raise OperatorError when the sandbox's unprivileged user could not reach one of the
-    course ``paths`` it mounts (a parent folder closed to other users, such as root's home):
-    every worker would fail to start, and every student would get a crash. For a sandbox root
-    starts: one an unprivileged operator starts reads with the operator's own rights."""
-    import stat
-    from pathlib import Path
-    for path in paths:
-        path = Path(path).resolve()
-        for folder in [*reversed(path.parents), path]:
-            mode = folder.stat().st_mode
-            needed = (stat.S_IXOTH if stat.S_ISDIR(mode) else 0) | \
-                (stat.S_IROTH if folder == path else 0)
-            if mode & needed != needed:
-                raise OperatorError(
-                    f"the grading sandbox runs submissions as an unprivileged user, who cannot "
-                    f"reach {path}: {folder} is closed to other users (mode "
-                    f"{stat.S_IMODE(mode):o}); open it with `chmod o+rx {folder}`, or move the "
-                    "course directory to a folder other users can read")
-
-
 def scheduler_reachable(address, seconds):
     """Raise OperatorError unless a Dask scheduler answers at ``address`` within ``seconds``."""
     try:
