@@ -123,4 +123,3 @@ def test_the_course_directory_is_found_from_a_subfolder(root, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["student,assignment,score,max_score"]
     assert (course_dir / "gradebook.db").is_file()  # this course's gradebook, not the checkout's
-
