@@ -24,7 +24,8 @@ from autograder.notebooks import (NotebookError, grade_id_of, read_notebook, rel
 from autograder.plain import decode
 from autograder.runner import DEFAULT_LIMITS, run_steps
 from autograder.sandbox import availability, command_prefix
-from autograder.suite import Verdict, load_suite
+from autograder.judging import verdict
+from autograder.suite import load_suite
 
 # Worse statuses first: a submission's overall status is the worst of its steps'.
 LIMIT_STATUSES = ("crashed", "memory", "processes", "disk", "cpu", "timeout", "output")
@@ -192,17 +193,13 @@ def reference_outputs(assignment, root=None, limits=None):
 def judge(test, result, reference):
     """CellResult fields (status, message, mistake) for one probe result."""
     if result.status != "ok":
-        return result.status, f"{test.functions[0]}: {result.error}", None
+        return result.status, f"{test.function}: {result.error}", None
     try:
         student = decode(result.outputs)
     except (ValueError, TypeError, KeyError) as error:
-        return "failed", f"the result of {test.functions[0]} could not be read ({error})", None
-    try:
-        verdict = test.judge(student, reference)
-    except Exception as error:  # a judge must never crash the run on a strange submission
-        verdict = Verdict(False, f"the result of {test.functions[0]} has an unexpected form "
-                                 f"({type(error).__name__})", None)
-    return ("passed" if verdict.passed else "failed"), verdict.message, verdict.mistake
+        return "failed", f"the result of {test.function} could not be read ({error})", None
+    found = verdict(test, student, reference)
+    return ("passed" if found.passed else "failed"), found.message, found.mistake
 
 
 MAX_FILES_BYTES = 200 * 1024 * 1024

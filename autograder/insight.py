@@ -57,7 +57,8 @@ _KEEP = set(keyword.kwlist) | set(dir(builtins))
 # A test cell's status other than passed or failed, as the page says it.
 STATUS_LABELS = {"not_run": "not run: the notebook could not be graded (see the statuses)"}
 # Diagnoses the judges share that are not in an assignment's catalogue.
-NOT_CATALOGUED = {"not_implemented": "left as the stub (not implemented)"}
+NOT_CATALOGUED = {"not_implemented": "left as the stub (not implemented)",
+                  "not_defined": "the function is not defined (cell deleted or renamed)"}
 
 
 class InsightError(ValueError):
@@ -486,7 +487,8 @@ def mastery(per_assignment):
         if not facts["graded"]:
             continue
         suite = load_suite(facts["name"])
-        test_concepts = {grade_id: list(dict.fromkeys(m.concept for m in test.mistakes))
+        test_concepts = {grade_id: list(dict.fromkeys(test.catalogue[name].concept
+                                                     for name in test.mistakes))
                          for grade_id, test in suite.tests.items()}
         for concepts in test_concepts.values():
             all_concepts.update(concepts)

@@ -21,7 +21,8 @@ from pathlib import Path
 NBGRADER_SCHEMA = 3
 EXPERIMENT_TAG = "experiment"
 
-SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?",
+# group 1: the indentation of the region's first line
+SOLUTION_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?",
                              re.S | re.M)
 HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
                            re.S | re.M)
@@ -219,7 +220,9 @@ def secret_lines(source):
     """The non-trivial lines inside solution and hidden-test regions of a source cell: the text
     that must never appear in the release."""
     lines = []
-    for region in SOLUTION_REGION.findall(source) + HIDDEN_REGION.findall(source):
+    regions = [match.group(0) for pattern in (SOLUTION_REGION, HIDDEN_REGION)
+               for match in pattern.finditer(source)]
+    for region in regions:
         for line in region.splitlines()[1:-1]:
             stripped = line.strip()
             if len(stripped) >= 12 and not stripped.startswith("#"):

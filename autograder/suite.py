@@ -1,38 +1,46 @@
-"""How a graded test is written.
+"""How a graded test is declared.
 
 Each assignment has a module ``autograder.suites.<assignment>`` with a ``SUITE``: one
-GradedTest per autograded test cell of the source notebook (matched by grade_id). A test is two
-halves that run in different processes:
+GradedTest per graded function, declared once::
 
-* ``probe(namespace)`` runs in the grading worker, next to the learner's code: it calls the
-  graded function(s) found in the notebook's namespace on inputs it makes from fixed seeds,
-  and returns plain data (see autograder.plain);
-* ``judge(student, reference)`` runs in the grading process on the plain data the probe
-  returned for the submission and for the reference solution (the source notebook), and
-  returns a Verdict. Its message never contains the hidden inputs or the expected values.
+    SUITE.test("initialize_parameters_he", probe=probe_he, judge=judge_he,
+               mistakes=("transposed_W", "scale_xavier", ...))
 
-``mistakes`` is the catalogue of common mistakes for the function: a verdict names the one it
-diagnosed; each may carry a ``mutant`` (a wrong version of the solution cell) that the test
-suite grades to prove the mistake loses the points and gets its hint.
+The function's name gives the solution cell (``initialize_parameters_he``) and the test cell
+(``test_initialize_parameters_he``). A test is two halves that run in different processes:
+
+* ``probe(function, namespace)`` runs in the grading worker, next to the learner's code: it
+  calls ``function`` (and any function named in ``uses``, from ``namespace``) on inputs made
+  from fixed seeds and returns plain data (see autograder.plain);
+* ``judge(test, student, reference)`` runs in the grading process on the plain data the probe
+  returned for the submission and for the reference solution, and returns a Verdict
+  (``test.passed(...)`` or ``test.fail(mistake_name)``). Its message never contains the hidden
+  inputs or the expected values.
+
+The framework (autograder.judging) handles what every test shares: a function the notebook
+does not define, an error the learner's code raised, a value of an unsupported type. A judge
+only sees results free of those.
+
+``mistakes`` names the catalogued mistakes (helpers.mistakes; one Catalogue per assignment,
+shared with the visible checks) that the judge can diagnose. ``MUTANTS`` in the suite module is
+the table of wrong solutions: for a function and a mistake, an ``edit(...)`` of the reference
+solution region that makes that mistake; the self-test (``course check``) grades each one and
+requires its mistake to be named.
 """
 
 import importlib
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
 
 from autograder.plain import Raised, Unsupported, decode, encode
+from helpers.mistakes import Catalogue
 
-
-@dataclass(frozen=True)
-class Mistake:
-    name: str
-    hint: str  # the likely mistake, in the learner's words
-    concept: str  # what to revisit
-    # A wrong solution region demonstrating it: its whole text, or edit(...) of the reference's
-    mutant: "str | Edit | None" = None
+# What ``difference`` can report; a test may catalogue a mistake under one of these names to
+# give it a specific hint, otherwise the generic description is the message.
+DIFFERENCE_KINDS = ("type", "keys", "length", "dtype", "shape", "transposed", "nan", "values")
 
 
 @dataclass(frozen=True)
@@ -61,14 +69,8 @@ def edit(*replacements, before="", after=""):
     return Edit(tuple(replacements), before, after)
 
 
-def catalogue(*groups):
-    """One tuple of Mistakes from several groups; a later Mistake replaces an earlier one of the
-    same name (e.g. a shared entry replaced by one that carries a mutant)."""
-    merged = {}
-    for group in groups:
-        for mistake in group:
-            merged[mistake.name] = mistake
-    return tuple(merged.values())
+class UncataloguedMistake(LookupError):
+    """A judge named a mistake its test does not catalogue: a bug in the suite."""
 
 
 @dataclass(frozen=True)
@@ -80,24 +82,45 @@ class Verdict:
 
 @dataclass(frozen=True)
 class GradedTest:
-    grade_id: str  # the test cell
-    solution_id: str  # the solution cell whose function(s) it grades
-    functions: tuple  # the names the probe looks up in the namespace
-    probe: Callable[[dict], Any]
-    judge: Callable[[Any, Any], "Verdict"]
-    mistakes: tuple = ()
+    function: str  # the graded function: solution cell <function>, test cell test_<function>
+    probe: Callable[[Callable, dict], Any]
+    judge: Callable[["GradedTest", Any, Any], Verdict]
+    mistakes: tuple = ()  # names in the assignment's catalogue this judge can diagnose
+    uses: tuple = ()  # other notebook functions the probe calls (looked up in the namespace)
+    # text of an error the learner's code raised -> a catalogued mistake name that explains
+    # it, or None for the generic "raised an error" verdict
+    explain_error: Callable[[str], "str | None"] | None = None
+    catalogue: Catalogue | None = None  # set by Suite.test
+    mutants: dict = field(default_factory=dict)  # mistake name -> Edit, set by Suite.test
+
+    @property
+    def grade_id(self):
+        return f"test_{self.function}"
+
+    @property
+    def solution_id(self):
+        return self.function
+
+    @property
+    def functions(self):
+        return (self.function, *self.uses)
 
     def mistake(self, name):
-        for mistake in self.mistakes:
-            if mistake.name == name:
-                return mistake
-        return None
+        """The catalogued Mistake ``name`` if this test diagnoses it, else None."""
+        return self.catalogue[name] if name in self.mistakes else None
+
+    def passed(self, message="passed"):
+        return Verdict(True, message)
 
     def fail(self, name, detail=""):
-        """A failing Verdict for the catalogued mistake ``name`` (with an optional detail that
-        must not reveal hidden inputs or expected values)."""
+        """A failing Verdict for the mistake ``name`` (with an optional detail that must not
+        reveal hidden inputs or expected values): the catalogued hint and concept, or for a
+        ``difference`` kind this test does not catalogue, the detail alone."""
         mistake = self.mistake(name)
         if mistake is None:
+            if name not in DIFFERENCE_KINDS:
+                raise UncataloguedMistake(f"{self.grade_id}: mistake {name!r} is not among "
+                                          f"its catalogued mistakes")
             return Verdict(False, detail or "Your result differs from the expected one.", None)
         message = mistake.hint + (f" ({detail})" if detail else "") + \
             f" Revisit: {mistake.concept}."
@@ -107,14 +130,28 @@ class GradedTest:
 @dataclass
 class Suite:
     assignment: str
-    tests: dict = field(default_factory=dict)
+    catalogue: Catalogue
+    mutants: dict = field(default_factory=dict)  # function -> {mistake name: Edit}
     # Address space (MB) a grading worker of this assignment needs at least, when importing
     # its libraries takes more than NumPy (a framework); None: the operator's limit holds.
     memory_mb: int | None = None
+    tests: dict = field(default_factory=dict)  # grade_id -> GradedTest, in notebook order
 
-    def add(self, test):
+    def test(self, function, probe, judge, mistakes=(), uses=(), explain_error=None):
+        """Declare the graded test of ``function``."""
+        test = GradedTest(function, probe, judge, tuple(mistakes), tuple(uses), explain_error)
+        unknown = [name for name in test.mistakes if name not in self.catalogue]
+        if unknown:
+            raise ValueError(f"{self.assignment}: {test.grade_id} names mistakes that are not "
+                             f"catalogued: {unknown}")
+        mutants = dict(self.mutants.get(function, {}))
+        strays = [name for name in mutants if name not in test.mistakes]
+        if strays:
+            raise ValueError(f"{self.assignment}: mutants of {function} for mistakes its test "
+                             f"does not diagnose: {strays}")
         if test.grade_id in self.tests:
             raise ValueError(f"duplicate graded test {test.grade_id!r}")
+        test = replace(test, catalogue=self.catalogue, mutants=mutants)
         self.tests[test.grade_id] = test
         return test
 
@@ -151,30 +188,12 @@ def attempt(function, *args, **kwargs):
     return decode(encode(value))
 
 
-def lookup(namespace, name):
-    """The learner's function ``name``, or Raised when the notebook does not define it."""
-    function = namespace.get(name)
-    if not callable(function):
-        return Raised(f"NameError: {name} is not defined (was its cell deleted or renamed?)")
-    return function
-
-
 def fresh_global_rng_state():
     """Seed numpy's global RandomState with a value no learner would use and return its
     fingerprint; compare with global_rng_state() after the calls to notice re-seeding or draws
     (whatever earlier code did to the global state)."""
     np.random.seed(918_273_645)
     return global_rng_state()
-
-
-def missing_functions(namespace, *names):
-    """{"missing": Raised} for the first of ``names`` the notebook does not define, else None:
-    what a probe returns instead of calling a function that is not there."""
-    for name in names:
-        function = lookup(namespace, name)
-        if isinstance(function, Raised):
-            return {"missing": function}
-    return None
 
 
 def global_rng_state():
@@ -243,16 +262,3 @@ def difference(student, reference, where="result", rtol=1e-6, atol=1e-9):
     if type(student) is not type(reference) or student != reference:
         return "values", where, f"{where} is wrong"
     return None
-
-
-def generic_verdict(test, found):
-    """A failing Verdict for a ``difference`` that no specific diagnosis explained."""
-    kind, _, detail = found
-    if kind == "raised" and detail.startswith("NotImplementedError"):
-        return Verdict(False, f"{test.functions[0]} is not implemented yet.", "not_implemented")
-    if kind == "raised":
-        return Verdict(False, f"{test.functions[0]} raised an error: {detail}", "raised")
-    if kind == "unsupported":
-        return Verdict(False, f"{test.functions[0]} returned something other than plain dicts, "
-                              f"lists, tuples, numbers and numpy arrays ({detail}).", "unsupported")
-    return test.fail(kind, detail)

@@ -207,6 +207,5 @@ def test_every_mutant_is_an_edit_of_the_reference():
     from autograder.suite import Edit, load_suite
     for assignment in assignment_names():
         for test in load_suite(assignment).tests.values():
-            for mistake in test.mistakes:
-                assert mistake.mutant is None or isinstance(mistake.mutant, Edit), \
-                    (assignment, test.grade_id, mistake.name)
+            for name, mutant in test.mutants.items():
+                assert isinstance(mutant, Edit), (assignment, test.grade_id, name)

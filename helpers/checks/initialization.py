@@ -1,11 +1,10 @@
 """Visible checks for Assignment 1 (weight initialization), and the diagnostics they share with
 the autograder's hidden tests."""
 
-from typing import NamedTuple
-
 import numpy as np
 
 from helpers.checks import call, expect_dict, fail, global_rng_fingerprint, passed
+from helpers.mistakes import Catalogue, Mistake
 
 # Standard deviations of W^[l] (n_l, n_{l-1}) that learners produce, by the idea behind them.
 SCALES = {
@@ -28,12 +27,57 @@ SCALE_HINTS = {
     "times_0.01": "a standard normal times 0.01",
 }
 
-class Problem(NamedTuple):
-    """A diagnosed mistake: a short id the autograder's catalogue knows, and a learner message."""
-
-    mistake: str
-    message: str
-
+MISTAKES = Catalogue(
+    "weight initialization",
+    Mistake("wrong_keys", "The dict should hold W1, b1, ..., WL, bL: one W and one b per layer, "
+            "numbered from 1, for every layer after the input.",
+            "how layers_dims maps to layers: layer l goes from layers_dims[l-1] to layers_dims[l]"),
+    Mistake("transposed_W", "W has its two dimensions swapped.",
+            "W^[l] has shape (n_l, n_{l-1}) so that Z = W A_prev + b works on columns"),
+    Mistake("wrong_W_shape", "W has the wrong shape.", "W^[l] has shape (n_l, n_{l-1})"),
+    Mistake("b_row", "b is a row (or 1-D) instead of a column.",
+            "b^[l] has shape (n_l, 1) and broadcasts across the m examples"),
+    Mistake("wrong_b_shape", "b has the wrong shape.", "b^[l] has shape (n_l, 1)"),
+    Mistake("not_array", "The parameters should be numpy arrays.",
+            "np.zeros / rng.standard_normal"),
+    Mistake("not_float", "The parameters should hold floats, not integers.",
+            "np.zeros((n, m)) gives floats; gradient descent needs them"),
+    Mistake("type", "The function should return a dict of parameters.",
+            "the return value: parameters = {'W1': ..., 'b1': ...}"),
+    Mistake("keys", "The dict should hold exactly W1, b1, ..., WL, bL.",
+            "one W and one b per layer"),
+    Mistake("not_zero", "Every W and b should be exactly zero.", "np.zeros(shape)"),
+    Mistake("global_rng", "Your function re-seeds or draws from numpy's global random generator.",
+            "randomness comes in through the argument: rng = np.random.default_rng(seed), "
+            "then rng.standard_normal(shape)"),
+    Mistake("unseeded", "The same seed gave different weights.",
+            "draw from rng = np.random.default_rng(seed), not from a fresh unseeded generator"),
+    Mistake("seed_ignored", "Different seeds gave the same weights.",
+            "use the seed argument instead of a fixed seed"),
+    Mistake("b_nonzero", "b should start at zero.",
+            "only W needs random values to break symmetry"),
+    Mistake("not_normal", "The weights should come from a normal distribution.",
+            "rng.standard_normal(shape) draws N(0, 1)"),
+    Mistake("scale_unknown", "The weights have the wrong scale.",
+            "the standard deviation each initialization gives W^[l]"),
+    Mistake("scale_he", "The weights use He scaling sqrt(2 / n_{l-1}); this exercise asks for "
+            "a standard normal times 10.",
+            "this initialization is deliberately too large (N(0, 1) times 10)"),
+    Mistake("scale_times_ten", "The weights are scaled by 10, as in the previous exercise.",
+            "He initialization multiplies N(0, 1) by sqrt(2 / n_{l-1})"),
+    Mistake("scale_times_0.01", "The weights are scaled by 0.01.",
+            "the scale each initialization asks for: 10 for the large one, "
+            "sqrt(2 / n_{l-1}) for He"),
+    Mistake("scale_unscaled", "The weights are a standard normal with no scaling.",
+            "each initialization multiplies N(0, 1) by its own scale: 10 for the large one, "
+            "sqrt(2 / n_{l-1}) for He"),
+    Mistake("scale_xavier", "The weights use Xavier scaling sqrt(1 / n_{l-1}).",
+            "He initialization, sqrt(2 / n_{l-1}), keeps ReLU activations' variance steady"),
+    Mistake("scale_fan_out", "The weights are scaled with the layer's own size n_l (the "
+            "fan-out).", "He uses the fan-in: n_{l-1} = layers_dims[l - 1]"),
+    Mistake("scale_no_sqrt", "The scale is 2 / n_{l-1}: the square root is missing.",
+            "the variance is 2 / n_{l-1}, so the standard deviation is its square root"),
+)
 
 # Layer sizes whose first two weight matrices are large enough for their empirical std to be
 # within about 1% of the true one, with fan-in != fan-out everywhere.
@@ -47,30 +91,25 @@ def shape_problem(parameters, layers_dims, function_name):
     missing = [key for key in expected_keys if key not in parameters]
     extra = sorted(set(parameters) - set(expected_keys))
     if missing or extra:
-        return Problem("wrong_keys", f"{function_name}({layers_dims}) returned keys "
-                       f"{sorted(parameters)}; expected {expected_keys} (one W and one b per "
-                       "layer, numbered from 1).")
+        return MISTAKES.problem("wrong_keys", f"{function_name}({layers_dims}) returned keys "
+                                f"{sorted(parameters)}; expected {expected_keys}.")
     for l in range(1, L + 1):
         n, n_prev = layers_dims[l], layers_dims[l - 1]
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
         for key, value in ((f"W{l}", W), (f"b{l}", b)):
             if not isinstance(value, np.ndarray):
-                return Problem("not_array", f"{key} is a {type(value).__name__}; expected a "
-                                            "numpy array.")
+                return MISTAKES.problem("not_array", f"{key} is a {type(value).__name__}.")
         if W.shape != (n, n_prev):
             transposed = W.shape == (n_prev, n)
-            hint = " — looks transposed:" if transposed else " —"
-            return Problem("transposed_W" if transposed else "wrong_W_shape",
-                           f"W{l} has shape {W.shape}; expected {(n, n_prev)}{hint} "
-                           "W^[l] is (n_l, n_{l-1}).")
+            return MISTAKES.problem("transposed_W" if transposed else "wrong_W_shape",
+                                    f"W{l} has shape {W.shape}; expected {(n, n_prev)}: "
+                                    "W^[l] is (n_l, n_{l-1}).")
         if b.shape != (n, 1):
             row = b.shape in ((1, n), (n,))
-            hint = " — b^[l] is a column vector (n_l, 1), not a row" if row else " — b^[l] is (n_l, 1)"
-            return Problem("b_row" if row else "wrong_b_shape",
-                           f"b{l} has shape {b.shape}; expected {(n, 1)}{hint}.")
+            return MISTAKES.problem("b_row" if row else "wrong_b_shape",
+                                    f"b{l} has shape {b.shape}; expected {(n, 1)}.")
         if not np.issubdtype(W.dtype, np.floating) or not np.issubdtype(b.dtype, np.floating):
-            return Problem("not_float", f"W{l} and b{l} should hold floats; got {W.dtype} and "
-                                        f"{b.dtype}.")
+            return MISTAKES.problem("not_float", f"W{l} and b{l} hold {W.dtype} and {b.dtype}.")
     return None
 
 
@@ -101,21 +140,20 @@ def scale_problem(parameters, layers_dims, expected, function_name):
     L = len(layers_dims) - 1
     for l in range(1, L + 1):
         if np.any(parameters[f"b{l}"] != 0):
-            return Problem("b_nonzero", f"b{l} should be all zeros; it has non-zero entries.")
+            return MISTAKES.problem("b_nonzero", f"b{l} has non-zero entries.")
     found = identify_scale(parameters, layers_dims)
     if found != expected:
         l = 1
         std = float(np.std(parameters[f"W{l}"]))
         want = float(SCALES[expected](layers_dims[l], layers_dims[l - 1]))
         likely = f" — this looks like {SCALE_HINTS[found]}" if found else ""
-        return Problem(f"scale_{found or 'unknown'}",
-                       f"{function_name}: std of W{l} is {std:.4g} for layers_dims={layers_dims}; "
-                       f"expected about {want:.4g} ({SCALE_HINTS[expected].split(';')[0]})"
-                       f"{likely}.")
+        return MISTAKES.problem(f"scale_{found or 'unknown'}",
+                                f"{function_name}: std of W{l} is {std:.4g} for layers_dims="
+                                f"{layers_dims}; expected about {want:.4g} "
+                                f"({SCALE_HINTS[expected].split(';')[0]}){likely}.")
     if not looks_normal(parameters, layers_dims):
-        return Problem("not_normal", f"{function_name}: the weights do not look normally "
-                       "distributed; draw them with rng.standard_normal(shape), not a uniform "
-                       "distribution.")
+        return MISTAKES.problem("not_normal", f"{function_name}: the weights do not look "
+                                "normally distributed (a uniform draw?).")
     return None
 
 
@@ -132,8 +170,8 @@ def _check_random_init(function, expected_scale):
     before = global_rng_fingerprint()
     first = call(function, LARGE_DIMS, seed=0)
     if global_rng_fingerprint() != before:
-        fail(f"{name} changed numpy's global random state (np.random.seed or np.random.randn); "
-             "draw from the `rng` made from the `seed` argument instead.")
+        fail(MISTAKES.problem("global_rng", f"{name} changed numpy's global random state "
+                              "(np.random.seed or np.random.randn).").message)
     problem = shape_problem(first, LARGE_DIMS, name) or scale_problem(
         first, LARGE_DIMS, expected_scale, name)
     if problem:
@@ -141,11 +179,11 @@ def _check_random_init(function, expected_scale):
     again = call(function, LARGE_DIMS, seed=0)
     other = call(function, LARGE_DIMS, seed=1)
     if not np.array_equal(first["W1"], again["W1"]):
-        fail(f"{name} gave different weights for the same seed; draw from "
-             "rng = np.random.default_rng(seed), not from an unseeded generator.")
+        fail(MISTAKES.problem("unseeded", f"{name}: seed 0 twice gave two different sets of "
+                              "weights.").message)
     if np.array_equal(first["W1"], other["W1"]):
-        fail(f"{name} gave the same weights for seeds 0 and 1; use the `seed` argument "
-             "(rng = np.random.default_rng(seed)) instead of a fixed seed.")
+        fail(MISTAKES.problem("seed_ignored", f"{name}: seeds 0 and 1 gave the same "
+                              "weights.").message)
     passed(name)
 
 
@@ -161,7 +199,7 @@ def check_initialize_parameters_zeros(function):
             fail(problem.message)
         for key, value in parameters.items():
             if np.any(value != 0):
-                fail(f"{key} has non-zero entries; expected all zeros (np.zeros(shape)).")
+                fail(MISTAKES.problem("not_zero", f"{key} has non-zero entries.").message)
     passed(name)
 
 
