@@ -74,14 +74,20 @@ def mutant_verdicts(assignment, root=None):
     return verdicts
 
 
-def failures(assignment, root=None):
-    """One line per mutant that its test passes or misdiagnoses: empty when the suite catches
-    every mistake it claims to."""
+def misdiagnosed(assignment, verdicts):
+    """One line per mutant in ``verdicts`` (from mutant_verdicts) that its test passes or
+    diagnoses as another mistake."""
     lines = []
-    for grade_id, name, result in mutant_verdicts(assignment, root):
+    for grade_id, name, result in verdicts:
         if result.passed:
             lines.append(f"{assignment} {grade_id}: the mutant for {name!r} passes")
         elif result.mistake != name:
             lines.append(f"{assignment} {grade_id}: the mutant for {name!r} is diagnosed as "
                          f"{result.mistake!r}")
     return lines
+
+
+def failures(assignment, root=None):
+    """Empty when the suite catches every mistake it claims to; else one line per mutant that
+    escapes or is misdiagnosed."""
+    return misdiagnosed(assignment, mutant_verdicts(assignment, root))

@@ -3,6 +3,17 @@
 from autograder.course import assignment_names, course_root, lectures
 
 
+def self_test(assignment, root, log):
+    """Problems of the assignment's hidden tests with its catalogued mutants: each mutant must
+    fail its test with the mistake it demonstrates."""
+    from autograder.selftest import misdiagnosed, mutant_verdicts
+    verdicts = mutant_verdicts(assignment, root)
+    problems = misdiagnosed(assignment, verdicts)
+    log(f"self-test of {assignment}'s hidden tests: {len(verdicts) - len(problems)} of "
+        f"{len(verdicts)} catalogued mistakes caught with their hint")
+    return problems
+
+
 def check_course(root=None, execute=True, log=lambda message: None):
     """A list of problems (empty when the course is sound)."""
     from autograder.grading import grade_submission
@@ -24,6 +35,7 @@ def check_course(root=None, execute=True, log=lambda message: None):
             failed = [f"{c.grade_id}: {c.message}" for c in result.cells if c.status != "passed"]
             problems.append(f"source/{assignment} earns {result.score:g}/{result.max_score:g} "
                             f"({result.status}): {'; '.join(failed)}")
+        problems += self_test(assignment, root, log)
         log(f"grading release/{assignment} (every graded cell must earn zero)")
         result = grade_submission("release", assignment, root / "release" / assignment, root)
         for cell in result.cells:

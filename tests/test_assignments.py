@@ -47,15 +47,17 @@ def test_every_test_cell_has_a_graded_test_with_mutants(assignment):
     cells = [grade_id for grade_id, _ in test_cells(read_notebook(source_notebook(assignment)))]
     assert sorted(cells) == sorted(suite.tests), "test cells and GradedTests must match"
     for test in suite.tests.values():
-        assert any(m.mutant for m in test.mistakes), f"{test.grade_id} has no mutant"
+        assert test.mutants, f"{test.grade_id} has no mutant"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_each_catalogued_mistake_loses_points_and_gets_its_hint(assignment):
     verdicts = mutant_verdicts(assignment)
     assert verdicts
+    suite = load_suite(assignment)
     wrong = [(grade_id, name, verdict) for grade_id, name, verdict in verdicts
-             if verdict.passed or verdict.mistake != name]
+             if verdict.passed or verdict.mistake != name
+             or suite.catalogue[name].hint not in verdict.message]
     assert not wrong, "\n".join(f"{g} / {n}: judged {v}" for g, n, v in wrong)
 
 
