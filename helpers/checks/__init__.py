@@ -66,6 +66,12 @@ def relative_difference(a, b):
     return float(np.linalg.norm(a - b) / denominator) if denominator else 0.0
 
 
+def copy_arrays(arrays):
+    """A copy of the dict ``arrays`` with every value a fresh float array: what a check passes
+    to the learner's function, so an update made in place leaves the caller's inputs alone."""
+    return {key: np.array(value, dtype=float) for key, value in arrays.items()}
+
+
 def numerical_gradients(cost_of, parameters, epsilon=1e-6):
     """Centred differences (J(theta + eps) - J(theta - eps)) / 2 eps of ``cost_of(parameters)``
     for every entry of every array in the dict ``parameters``: {"d" + key: gradient}, with the
