@@ -88,7 +88,7 @@ def write_autograded(autograded, result, source, folder):
     target = Path(autograded) / result.student / result.assignment
     submission = None
     if folder is not None:
-        from autograder.grading import find_notebook
+        from autograder.planning import find_notebook
         try:
             path, _ = find_notebook(Path(folder), result.assignment)
             submission = read_notebook(path)

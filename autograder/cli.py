@@ -12,16 +12,17 @@
 
 import argparse
 import csv
-import json
 import os
 import sys
 from pathlib import Path
 
 from autograder.course import assignment_names, find_course_root
+from autograder.running import Limits
 
 
 def _report_path(args, root):
-    return Path(args.report) if args.report else root / "reports" / f"{args.assignment}.json"
+    from autograder.report import default_report_path
+    return Path(args.report) if args.report else default_report_path(root, args.assignment)
 
 
 def _known_assignment(name, root):
@@ -65,25 +66,8 @@ def _progress(total, quiet):
     return tqdm(total=total, desc="grading", unit="submission", disable=quiet, file=sys.stderr)
 
 
-def _previous_results(report_path, journal_path):
-    """student -> SubmissionResult from an earlier report and an interrupted run's journal."""
-    from autograder.grading import result_from_dict
-    previous = {}
-    if report_path.is_file():
-        for entry in json.loads(report_path.read_text(encoding="utf-8")).get("students", []):
-            previous[entry["student"]] = result_from_dict(entry)
-    if journal_path.is_file():
-        for line in journal_path.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a line cut short by the interruption
-            previous[entry["student"]] = result_from_dict(entry)
-    return previous
-
-
 BOUND_LIMITS = {"processes": "processes", "disk": "disk_mb", "memory": "memory_mb",
-                "cpu": "cpu_seconds", "cores": "cpus"}  # bound -> its key in the limits
+                "cpu": "cpu_seconds", "cores": "cpus"}  # bound -> its field of Limits
 
 
 def _bounds_on_this_host(sandboxed, how):
@@ -120,8 +104,11 @@ def cmd_grade(args, root):
     from autograder.course import source_notebook
     from autograder.gradebook import merge_grader_changes, record, sync_assignment
     from autograder.grading import grade_class, submissions_in
+    from autograder.judging import ReferenceFailure
     from autograder.late import DeadlineError, load_deadlines
     from autograder.notebooks import read_notebook
+    from autograder.report import Journal, ReportError, previous_results, with_results, \
+        write_report
     from autograder.sandbox import availability
 
     _known_assignment(args.assignment, root)
@@ -152,17 +139,15 @@ def cmd_grade(args, root):
         raise SystemExit(f"course grade: {error}")
     total = len(work)
     folders = dict(work)
-    limits = {"cell_seconds": args.cell_timeout, "total_seconds": args.total_timeout,
-              "memory_mb": args.memory_mb, "output_chars": args.output_chars,
-              "processes": args.processes, "disk_mb": args.disk_mb,
-              "cpu_seconds": args.cpu_seconds, "cpus": args.cpus}
-    from autograder.suite import memory_needed
-    needed = memory_needed(args.assignment)
-    if needed and args.memory_mb < needed:
-        print(f"WARNING: assignment {args.assignment} needs {needed} MB of address space per "
-              f"process (its workers import a framework): they get {needed} MB, not "
-              f"--memory-mb {args.memory_mb}.", file=sys.stderr)
-        limits["memory_mb"] = needed
+    asked = Limits(cell_seconds=args.cell_timeout, total_seconds=args.total_timeout,
+                   memory_mb=args.memory_mb, output_chars=args.output_chars,
+                   processes=args.processes, disk_mb=args.disk_mb,
+                   cpu_seconds=args.cpu_seconds, cpus=args.cpus)
+    limits = asked.for_suite(args.assignment)
+    if limits.memory_mb != asked.memory_mb:
+        print(f"WARNING: assignment {args.assignment} needs {limits.memory_mb} MB of address "
+              f"space per process (its workers import a framework): they get "
+              f"{limits.memory_mb} MB, not --memory-mb {args.memory_mb}.", file=sys.stderr)
     bounds = _bounds_on_this_host(sandboxed, how)
     if not sandboxed:
         print(f"WARNING: NO SANDBOX: {how}. Submissions run unconfined: they can read source/ "
@@ -171,8 +156,10 @@ def cmd_grade(args, root):
               file=sys.stderr)
     path = _report_path(args, root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    journal = path.with_name(path.name + ".partial")
-    previous = _previous_results(path, journal) if args.resume else {}
+    try:
+        previous = previous_results(path, args.assignment) if args.resume else {}
+    except ReportError as error:
+        raise SystemExit(f"course grade --resume: {error}")
     source = read_notebook(source_notebook(args.assignment, root))
     sync_assignment(gradebook, args.assignment, source)
     gradebook_due = gradebook.find_assignment(args.assignment).duedate
@@ -181,7 +168,7 @@ def cmd_grade(args, root):
                                               duedate=deadlines.due[args.assignment])
     bar = _progress(total, args.quiet)
     lock = threading.Lock()
-    journal_file = open(journal, "a" if args.resume else "w", encoding="utf-8")
+    journal = Journal(path, resume=args.resume)
 
     def on_result(result):  # this process is the gradebook's only writer, one result at a time
         with lock:
@@ -191,8 +178,7 @@ def cmd_grade(args, root):
             merge_grader_changes(gradebook, result)
             write_autograded(submissions.parent / "autograded", result, source,
                              folders.get(result.student))
-            journal_file.write(json.dumps(result.to_dict()) + "\n")
-            journal_file.flush()
+            journal.write(result)
             bar.update(1)
 
     try:
@@ -200,32 +186,35 @@ def cmd_grade(args, root):
                               limits=limits, full=args.full, on_result=on_result,
                               scheduler=args.scheduler, previous=previous,
                               students=args.student and [args.student])
+    except ReferenceFailure as error:
+        raise SystemExit(f"course grade: the course is broken, nothing was graded: {error}")
     finally:
         bar.close()
         gradebook.close()
-        journal_file.close()
+        journal.close()
     graded_now = results
     if args.student:  # one student regraded: the others keep their earlier entries
-        earlier = _previous_results(path, Path(os.devnull))
+        try:
+            earlier = previous_results(path, args.assignment, with_journal=False)
+        except ReportError as error:
+            raise SystemExit(f"course grade --student: {error}; this run's results are in "
+                             f"{journal.path}")
         earlier.update({result.student: result for result in results})
         results = sorted(earlier.values(), key=lambda result: result.student)
     report = {"assignment": args.assignment, "submissions": str(submissions),
               "sandbox": how if sandboxed else f"NONE: {how}",
-              "bounds": {name: {"limit": limits[key], "enforced": bounds[name][0],
+              "bounds": {name: {"limit": getattr(limits, key), "enforced": bounds[name][0],
                                 "how": bounds[name][1]} for name, key in BOUND_LIMITS.items()},
               "sandbox_started_by": _sandbox_starter() if sandboxed else None,
               "late_policy": deadlines.policy.describe(),
-              "gradebook": preflight.reusable_url(args.gradebook),
-              "flagged_for_review": [r.student for r in results if r.review],
-              "students": [result.to_dict() for result in results]}
-    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    journal.unlink(missing_ok=True)
+              "gradebook": preflight.reusable_url(args.gradebook)}
+    write_report(path, with_results(report, results))
+    journal.discard()
     for result in graded_now:
         flag = "" if result.status == "graded" else f"  [{result.status}] {result.message}"
         flag += "  [REVIEW]" if result.review else ""
         flag += f"  [late: -{result.late_penalty:g}]" if result.late_penalty else ""
-        score = result.final_score if result.final_score is not None else result.score
-        print(f"{result.student:24} {score:g}/{result.max_score:g}{flag}")
+        print(f"{result.student:24} {result.counted_score:g}/{result.max_score:g}{flag}")
     print(f"report: {path}")
     return 0
 
@@ -234,17 +223,14 @@ def cmd_feedback(args, root):
     from autograder.course import source_notebook, title_of
     from autograder.feedback import write_feedback
     from autograder.notebooks import read_notebook
+    from autograder.report import ReportError, read_report
     _known_assignment(args.assignment, root)
     path = _report_path(args, root)
-    if not path.is_file():
-        raise SystemExit(f"course feedback: no report at {path}; run `course grade "
-                         f"{args.assignment}` first (or pass --report FILE)")
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise SystemExit(f"course feedback: {path} is not a grading report ({error}); run "
-                         f"`course grade {args.assignment}` again")
-    _with_grader_changes(args, root, path, report)
+        report = read_report(path, args.assignment)
+    except ReportError as error:
+        raise SystemExit(f"course feedback: {error}")
+    report = _with_grader_changes(args, root, path, report)
     submissions = Path(args.submissions or report.get("submissions") or root / "submitted")
     output = Path(args.output) if args.output else root / "feedback"
     written, local = write_feedback(report, submissions, output,
@@ -260,27 +246,25 @@ def cmd_feedback(args, root):
 
 
 def _with_grader_changes(args, root, path, report):
-    """Bring what graders changed in formgrader since `course grade` (scores, comments) into
-    ``report`` and rewrite it at ``path``; nothing to do without a gradebook."""
+    """``report`` with what graders changed in formgrader since `course grade` (scores,
+    comments), also rewritten at ``path``; as it was without a gradebook."""
     from autograder import preflight
     from autograder.gradebook import default_url, merge_grader_changes
-    from autograder.grading import result_from_dict
+    from autograder.report import results_of, with_results, write_report
     url = args.gradebook or report.get("gradebook")  # the one `course grade` wrote to
     if url is None and not (root / "gradebook.db").is_file():
-        return
+        return report
     try:
         gradebook = preflight.open_gradebook_or_explain(url or default_url(root), root)
     except preflight.OperatorError as error:
         raise SystemExit(f"course {args.command}: {error}")
     try:
-        results = [merge_grader_changes(gradebook, result_from_dict(entry))
-                   for entry in report["students"]]
+        results = [merge_grader_changes(gradebook, result) for result in results_of(report)]
     finally:
         gradebook.close()
-    report["students"] = [result.to_dict() for result in results]
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    report = with_results(report, results)
+    write_report(path, report)
+    return report
 
 
 def cmd_export(args, root):
@@ -401,27 +385,25 @@ def parser():
                        "notebook has not changed")
     grade.add_argument("--full", action="store_true", help="also re-execute experiment cells "
                        "(training runs, plots); slower, same scores")
-    grade.add_argument("--cell-timeout", type=float, default=60.0, metavar="SECONDS",
-                       help="time limit per cell and per graded test (default: 60)")
-    grade.add_argument("--total-timeout", type=float, default=600.0, metavar="SECONDS",
-                       help="time limit per submission (default: 600)")
-    grade.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
-                       help="memory per submission: each process's address space, and its "
-                       "processes and files in /tmp together (default: 3072)")
-    grade.add_argument("--processes", type=int, default=64, metavar="N",
-                       help="processes and threads a submission may have at once "
-                       "(default: 64)")
-    grade.add_argument("--disk-mb", type=int, default=512, metavar="MB",
-                       help="bytes a submission may write, its working folder and /tmp "
-                       "together (default: 512)")
-    grade.add_argument("--cpu-seconds", type=float, default=600.0, metavar="SECONDS",
-                       help="CPU time per submission, all its processes together "
-                       "(default: 600)")
-    grade.add_argument("--cpus", type=float, default=1.0, metavar="N",
-                       help="cores' worth of time a submission may use at once, where cgroups "
-                       "allow (default: 1)")
-    grade.add_argument("--output-chars", type=int, default=200_000, metavar="N",
-                       help="characters a submission may print (default: 200000)")
+    limits = Limits()  # the options' defaults
+    for option, key, kind, metavar, text in (
+            ("--cell-timeout", "cell_seconds", float, "SECONDS",
+             "time limit per cell and per graded test"),
+            ("--total-timeout", "total_seconds", float, "SECONDS", "time limit per submission"),
+            ("--memory-mb", "memory_mb", int, "MB", "memory per submission: each process's "
+             "address space, and its processes and files in /tmp together"),
+            ("--processes", "processes", int, "N",
+             "processes and threads a submission may have at once"),
+            ("--disk-mb", "disk_mb", int, "MB",
+             "bytes a submission may write, its working folder and /tmp together"),
+            ("--cpu-seconds", "cpu_seconds", float, "SECONDS",
+             "CPU time per submission, all its processes together"),
+            ("--cpus", "cpus", float, "N", "cores' worth of time a submission may use at once, "
+             "where cgroups allow"),
+            ("--output-chars", "output_chars", int, "N", "characters a submission may print")):
+        default = getattr(limits, key)
+        grade.add_argument(option, type=kind, default=default, metavar=metavar,
+                           help=f"{text} (default: {default:g})")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--student", metavar="ID", help="grade only this student's submission "
                        "(the report keeps the others' entries)")

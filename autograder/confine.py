@@ -275,9 +275,9 @@ class Watchdog:
     more memory or CPU time than its bounds. One per submission: CPU time adds up over the
     workers it restarts."""
 
-    def __init__(self, limits):
-        self.memory = int(limits["memory_mb"]) * 1024 * 1024 if limits.get("memory_mb") else None
-        self.cpu = float(limits["cpu_seconds"]) if limits.get("cpu_seconds") else None
+    def __init__(self, limits):  # autograder.running.Limits
+        self.memory = int(limits.memory_mb) * 1024 * 1024 if limits.memory_mb else None
+        self.cpu = float(limits.cpu_seconds) if limits.cpu_seconds else None
         self.cpu_before = 0.0  # CPU seconds of the submission's earlier workers
         self.cpu_now = 0.0
         self.peak = {"processes": 0, "memory": 0, "disk": 0, "cpu": 0.0}

@@ -6,11 +6,13 @@ beside the learner's own cells it concerns, with a grader's comments. It never s
 tests, the reference solution, the expected values or a path on the grading machine."""
 
 import re
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
 from autograder.classroom import copy_exchange_files
 from autograder.notebooks import NotebookError, grade_id_of, read_notebook, role_of, source_of
+from autograder.report import result_from_dict, results_of
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:54rem;margin:2rem auto;color:#222;
 line-height:1.45}pre{background:#f6f8fa;padding:.8rem;overflow-x:auto;margin:.3rem 0}
@@ -95,9 +97,8 @@ def _plain(text):
     return escape(readable_maths(without_paths(text or "")))
 
 
-def _problem(entry):
+def _problem(status):
     """(what happened, what to do) for a submission that was not simply graded; None else."""
-    status = entry.get("status", "graded")
     if status in PROBLEMS:
         return PROBLEMS[status], NEXT_STEP
     if status in LIMITS:
@@ -121,17 +122,17 @@ def _sections(source):
 
 
 def _cell_html(cell, solutions, comments, solution_ids, unreadable=False):
-    status = cell["status"]
+    """One test's section for ``cell`` (a CellResult)."""
+    status = cell.status
     if unreadable:  # the banner above says why and what to do; the parser's words help no one
-        cell = dict(cell, message="Not graded: your notebook could not be read (see above).")
+        cell = replace(cell, message="Not graded: your notebook could not be read (see above).")
         solution_ids = []
-    points = cell["manual_points"] if cell.get("manual_points") is not None else cell["points"]
     kind = "passed" if status == "passed" else "failed"
-    changed = "" if cell.get("manual_points") is None else \
-        f" (changed by your grader from {cell['points']:g})"
-    message = "" if status == "passed" and cell["message"] in ("", "passed") else \
-        _plain(cell["message"])
-    name = cell["grade_id"].removeprefix("test_")
+    changed = "" if cell.manual_points is None else \
+        f" (changed by your grader from {cell.points:g})"
+    message = "" if status == "passed" and cell.message in ("", "passed") else \
+        _plain(cell.message)
+    name = cell.grade_id.removeprefix("test_")
     code = "".join(
         f"<pre>{escape(solutions[grade_id])}</pre>" if grade_id in solutions else
         "<p><em>This cell was not found in your notebook.</em></p>"
@@ -140,14 +141,15 @@ def _cell_html(cell, solutions, comments, solution_ids, unreadable=False):
                       f"{escape(comments[grade_id])}</div>"
                       for grade_id in solution_ids if comments.get(grade_id))
     return (f"<div class='test'><h3>{escape(name)}: <span class='{kind}'>"
-            f"{escape(CELL_STATUS.get(status, status))}</span>, {points:g} / "
-            f"{cell['max_points']:g} point{'s' * (cell['max_points'] != 1)}{changed}</h3>"
+            f"{escape(CELL_STATUS.get(status, status))}</span>, {cell.counted_points:g} / "
+            f"{cell.max_points:g} point{'s' * (cell.max_points != 1)}{changed}</h3>"
             f"{code}<div class='verdict {kind}'>{message or 'Well done.'}</div>{remarks}</div>")
 
 
 def render(entry, notebook_path=None, source=None, title=None):
     """The feedback HTML for one report entry (a SubmissionResult as a dict). ``source`` (the
     source notebook) places each test beside the cells it concerns."""
+    result = result_from_dict(entry)
     solutions = {}
     if notebook_path is not None:
         try:
@@ -156,36 +158,34 @@ def render(entry, notebook_path=None, source=None, title=None):
                     solutions.setdefault(grade_id_of(cell), source_of(cell))
         except (NotebookError, OSError):
             pass
-    comments = entry.get("comments") or {}
+    comments = result.comments or {}
     by_test = dict(_sections(source)) if source else {}
     shown = set()
     tests = []
-    for cell in entry["cells"]:
-        ids = by_test.get(cell["grade_id"], [])
+    for cell in result.cells:
+        ids = by_test.get(cell.grade_id, [])
         shown.update(ids)
         tests.append(_cell_html(cell, solutions, comments, ids,
-                                unreadable=entry.get("status") in PROBLEMS))
+                                unreadable=result.status in PROBLEMS))
     rest = [grade_id for grade_id in solutions if grade_id not in shown]
     extra = "".join(f"<h3>{escape(grade_id)}</h3><pre>{escape(solutions[grade_id])}</pre>"
                     for grade_id in rest)
-    score = entry.get("final_score")
-    score = entry["score"] if score is None else score
-    problem = _problem(entry)
+    problem = _problem(result.status)
     banner = "" if problem is None else (
         f"<div class='problem'><p><strong>{escape(problem[0][0].upper() + problem[0][1:])}"
         f"</strong></p><p>{escape(problem[1])}</p></div>")
     late = ""
-    if entry.get("late_message"):
-        text = entry["late_message"][0].upper() + entry["late_message"][1:]
-        if entry.get("late_penalty"):
-            text += f" ({entry['late_penalty']:g} points)"
+    if result.late_message:
+        text = result.late_message[0].upper() + result.late_message[1:]
+        if result.late_penalty:
+            text += f" ({result.late_penalty:g} points)"
         late = f"<p class='late'>{escape(text)}.</p>"
-    notes = "".join(f"<li>{_plain(note)}</li>" for note in entry.get("notes", []))
-    name = title or entry["assignment"]
+    notes = "".join(f"<li>{_plain(note)}</li>" for note in result.notes)
+    name = title or result.assignment
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Feedback: "
             f"{escape(name)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{escape(name)}: {score:g} / {entry['max_score']:g}</h1>"
-            f"<p>Feedback for {escape(entry['student'])}.</p>{banner}{late}"
+            f"<h1>{escape(name)}: {result.counted_score:g} / {result.max_score:g}</h1>"
+            f"<p>Feedback for {escape(result.student)}.</p>{banner}{late}"
             f"<h2>Test by test</h2>{''.join(tests)}"
             f"{'<h2>Your other cells</h2>' + extra if extra else ''}"
             f"{'<h2>Notes</h2><ul>' + notes + '</ul>' if notes else ''}</body></html>")
@@ -197,15 +197,15 @@ def write_feedback(report, submissions_dir, feedback_dir, source=None, title=Non
     release_feedback` reads). Returns (paths written, students whose submission did not come
     through the exchange, so their page cannot be released through it)."""
     written, local = [], []
-    for entry in report["students"]:
-        folder = Path(submissions_dir) / entry["student"] / entry["assignment"]
-        notebook = folder / f"{entry['assignment']}.ipynb"
-        target = Path(feedback_dir) / entry["student"] / entry["assignment"]
+    for result in results_of(report):
+        folder = Path(submissions_dir) / result.student / result.assignment
+        notebook = folder / f"{result.assignment}.ipynb"
+        target = Path(feedback_dir) / result.student / result.assignment
         target.mkdir(parents=True, exist_ok=True)
-        path = target / f"{entry['assignment']}.html"
-        path.write_text(render(entry, notebook if notebook.is_file() else None, source, title),
-                        encoding="utf-8")
+        path = target / f"{result.assignment}.html"
+        path.write_text(render(result.to_dict(), notebook if notebook.is_file() else None,
+                               source, title), encoding="utf-8")
         written.append(path)
         if not copy_exchange_files(folder, target):
-            local.append(entry["student"])
+            local.append(result.student)
     return written, local

@@ -67,7 +67,7 @@ class CourseFeedbackExporter(HTMLExporter):
         from autograder.course import find_course_root, source_notebook, title_of
         from autograder.feedback import render
         from autograder.gradebook import merge_grader_changes, open_gradebook
-        from autograder.grading import result_from_dict
+        from autograder.report import result_from_dict
         from autograder.notebooks import read_notebook
         resources = resources or {}
         info = resources["nbgrader"]

@@ -138,7 +138,7 @@ def read_gradebook(url, root):
 def _submission_cells(folder, assignment):
     """grade_id -> source of every solution cell in the notebook submitted in ``folder``
     ({} when there is no readable notebook)."""
-    from autograder.grading import find_notebook
+    from autograder.planning import find_notebook
     try:
         path, _ = find_notebook(Path(folder), assignment)
         notebook = read_notebook(path)

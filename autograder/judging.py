@@ -4,18 +4,30 @@ and the self-test (autograder.selftest) probe a namespace and judge what came ba
 ``probe`` runs where the learner's functions are (the grading worker, or the notebook's
 kernel); ``verdict`` runs on plain data and does what every test shares before the test's own
 judge sees the results: a function the notebook does not define, an error the learner's code
-raised, a value the grader does not accept.
+raised, a value the grader does not accept. ``reference_outputs`` runs the reference solution
+in a grading worker, and ``judge_probe`` turns one probe result of a submission into the
+status, message and mistake of its CellResult.
 """
+
+import tempfile
+from dataclasses import dataclass
 
 from autograder.course import source_notebook
 from autograder.notebooks import grade_id_of, read_notebook, role_of, source_of
 from autograder.plain import Raised, Unsupported, decode, encode
+from autograder.planning import plan
+from autograder.running import Limits, run_plan
 from autograder.suite import UncataloguedMistake, Verdict
 
 
 class CourseError(Exception):
     """The course itself is wrong (a judge names an uncatalogued mistake, the reference fails
     its own test): never blamed on a submission."""
+
+
+class ReferenceFailure(CourseError):
+    """The reference solution gives no outputs for a graded test, or a test cell has no graded
+    test: every submission would fail alike, so grading stops."""
 
 
 def probe(test, namespace):
@@ -106,3 +118,48 @@ def reference_namespace(assignment, replacements=None, root=None):
             text = replacements.get(grade_id_of(cell), source_of(cell))
             exec(compile(text, f"<{assignment} {grade_id_of(cell)}>", "exec"), namespace)
     return namespace
+
+
+# ------------------------------------------------------------------ the reference in a worker
+
+@dataclass
+class Reference:
+    outputs: dict  # grade_id -> decoded probe outputs (for the judge)
+    encoded: dict  # grade_id -> encoded probe outputs (for the replayed test cells)
+
+
+_REFERENCE_CACHE = {}
+
+
+def reference_outputs(assignment, root=None, limits=Limits()):
+    """The probe outputs of the reference solution (the source notebook graded as a submission,
+    in an ordinary worker). Raises ReferenceFailure if it fails to produce any of them."""
+    path = source_notebook(assignment, root)
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _REFERENCE_CACHE:
+        source = read_notebook(path)
+        steps, _ = plan(source, source)
+        with tempfile.TemporaryDirectory(prefix="reference-") as cwd:
+            probes, _, _ = run_plan(steps, assignment, limits, cwd)
+        reference = Reference({}, {})
+        for grade_id, result in probes.items():
+            if result.status != "ok":
+                raise ReferenceFailure(f"{path}: the reference solution's probe for {grade_id} "
+                                       f"ended with {result.status}: {result.error}")
+            reference.encoded[grade_id] = result.outputs
+            reference.outputs[grade_id] = decode(result.outputs)
+        _REFERENCE_CACHE[key] = reference
+    return _REFERENCE_CACHE[key]
+
+
+def judge_probe(test, result, reference):
+    """(status, message, mistake) of a CellResult for one probe result (a StepResult) of a
+    submission, given the reference's decoded outputs for that test."""
+    if result.status != "ok":
+        return result.status, f"{test.function}: {result.error}", None
+    try:
+        student = decode(result.outputs)
+    except (ValueError, TypeError, KeyError) as error:
+        return "failed", f"the result of {test.function} could not be read ({error})", None
+    found = verdict(test, student, reference)
+    return ("passed" if found.passed else "failed"), found.message, found.mistake

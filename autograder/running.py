@@ -1,6 +1,7 @@
-"""The parent side of a grading worker: start it, feed it a job, read its events with deadlines,
-kill it when a step overruns (the hard half of every limit), and start a fresh one for the
-remaining steps, so one bad cell costs only its own points."""
+"""Running a planned notebook: the parent side of a grading worker. Start it (sandboxed when a
+prefix is given), feed it a job, read its events with deadlines, kill it when a step overruns
+(the hard half of every limit), and start a fresh one for the remaining steps, so one bad cell
+costs only its own points. The bounds of a run are one Limits value."""
 
 import json
 import os
@@ -9,23 +10,40 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from autograder.confine import POLL_SECONDS, Watchdog
-from autograder.suite import memory_needed
 
-DEFAULT_LIMITS = {
-    "cell_seconds": 60.0,  # one cell or one graded test
-    "total_seconds": 600.0,  # one submission, all restarts included
-    "memory_mb": 3072,  # per process (address space) and per submission (its processes and /tmp)
-    "output_chars": 200_000,  # what the learner's code may print
-    "processes": 64,  # processes and threads at once, per submission
-    "disk_mb": 512,  # bytes written per submission, working folder and /tmp together
-    "cpu_seconds": 600.0,  # CPU time per submission, all its processes and restarts together
-    "cpus": 1.0,  # cores' worth of time a submission may use at once, where cgroups allow
-}
-# Sized for a 2-core, 24 GB machine grading with one worker per core: two submissions take at
-# most 2 x 3 GB of memory (their tmpfs included) and each about one core for its time limit.
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of grading one submission; `course grade`'s options default to these.
+    Sized for a 2-core, 24 GB machine grading with one worker per core: two submissions take
+    at most 2 x 3 GB of memory (their tmpfs included) and each about one core for its time
+    limit. A bound of 0 is not enforced."""
+    cell_seconds: float = 60.0  # one cell or one graded test
+    total_seconds: float = 600.0  # one submission, all restarts included
+    memory_mb: int = 3072  # per process (address space) and per submission (processes, /tmp)
+    output_chars: int = 200_000  # what the learner's code may print
+    processes: int = 64  # processes and threads at once, per submission
+    disk_mb: int = 512  # bytes written per submission, working folder and /tmp together
+    cpu_seconds: float = 600.0  # CPU time per submission, all its processes and restarts
+    cpus: float = 1.0  # cores' worth of time a submission may use at once, where cgroups allow
+
+    def for_suite(self, assignment):
+        """These limits with the address space the suite of ``assignment`` declares its
+        workers need (e.g. workers that import PyTorch), when that is more than memory_mb."""
+        from autograder.suite import memory_needed  # loads the suite: only when grading
+        needed = memory_needed(assignment)
+        if needed and self.memory_mb and self.memory_mb < needed:
+            return replace(self, memory_mb=needed)
+        return self
+
+    def to_dict(self):
+        """The plain form the worker reads from its job."""
+        return asdict(self)
+
+
 RESTART_STATUSES = ("memory", "output", "cpu", "processes", "disk")  # the worker stops after
 GRACE_SECONDS = 3.0  # after the soft alarm, before the hard kill
 STARTUP_SECONDS = 30.0  # interpreter start and imports, before the first step
@@ -75,15 +93,15 @@ def _read_events(process, fd, limits, started_at, result, reference_line, watchd
     buffer = b""
     current = None
     step_deadline = time.monotonic() + STARTUP_SECONDS
-    total_deadline = started_at + limits["total_seconds"]
+    total_deadline = started_at + limits.total_seconds
     while True:
         deadline = min(step_deadline, total_deadline)
         wait = deadline - time.monotonic()
         if wait <= 0:
             status = "timeout"
-            message = (f"took longer than {limits['cell_seconds']:g} s"
+            message = (f"took longer than {limits.cell_seconds:g} s"
                        if step_deadline <= total_deadline else
-                       f"the submission's total time limit ({limits['total_seconds']:g} s) ran out")
+                       f"the submission's total time limit ({limits.total_seconds:g} s) ran out")
             _kill(process)
             if current is not None:
                 result.steps[current] = StepResult(status, message)
@@ -115,12 +133,12 @@ def _read_events(process, fd, limits, started_at, result, reference_line, watchd
                 continue
             if event.get("event") == "start":
                 current = event["step"]
-                step_deadline = time.monotonic() + limits["cell_seconds"] + GRACE_SECONDS
+                step_deadline = time.monotonic() + limits.cell_seconds + GRACE_SECONDS
             elif event.get("event") == "done":
                 result.steps[event["step"]] = StepResult(event["status"], event.get("error"),
                                                          event.get("outputs"))
                 current = None
-                step_deadline = time.monotonic() + limits["cell_seconds"] + GRACE_SECONDS
+                step_deadline = time.monotonic() + limits.cell_seconds + GRACE_SECONDS
                 if event["status"] in RESTART_STATUSES:
                     _kill(process)
                     return event["step"]
@@ -135,16 +153,14 @@ def _read_events(process, fd, limits, started_at, result, reference_line, watchd
                 return None
 
 
-def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, reference=None):
+def run_steps(steps, suite, limits=Limits(), cwd=None, command_prefix=(), env=None,
+              reference=None):
     """Run ``steps`` (see autograder.worker) in fresh worker processes and return a RunResult
     with a StepResult for every step. A step that overruns, crashes the process or hits a limit
     is recorded, and a new worker replays the code cells before it (skipping every step that
     failed that way) and goes on with the rest. ``reference`` (grade_id -> encoded reference
     outputs) is handed to the worker only when it asks, after its last probe."""
-    limits = {**DEFAULT_LIMITS, **(limits or {})}
-    needed = memory_needed(suite)  # e.g. an assignment whose workers import PyTorch
-    if needed and limits["memory_mb"] and limits["memory_mb"] < needed:
-        limits["memory_mb"] = needed
+    limits = limits.for_suite(suite)
     result = RunResult()
     started_at = time.monotonic()
     fatal = set()  # steps that killed or stalled a worker: never run again
@@ -153,7 +169,7 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
         pending = [i for i, step in enumerate(steps) if i not in result.steps]
         if not pending:
             break
-        if time.monotonic() - started_at >= limits["total_seconds"]:
+        if time.monotonic() - started_at >= limits.total_seconds:
             for index in pending:
                 result.steps[index] = StepResult(
                     "not_run", "not run: the submission's total time limit ran out")
@@ -166,7 +182,7 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
         # Replay code cells that already ran (the namespace is rebuilt); skip finished probes
         # and every step that brought a worker down.
         skip = sorted(fatal | {i for i in result.steps if steps[i]["kind"] != "code"})
-        job = {"suite": suite, "steps": steps, "skip": skip, "limits": limits}
+        job = {"suite": suite, "steps": steps, "skip": skip, "limits": limits.to_dict()}
         read_fd, write_fd = os.pipe()
         process = subprocess.Popen(
             [*command_prefix, sys.executable, "-m", "autograder.worker", str(write_fd)],
@@ -206,3 +222,18 @@ def run_steps(steps, suite, limits=None, cwd=None, command_prefix=(), env=None, 
     result.seconds = time.monotonic() - started_at
     result.usage = dict(watchdog.peak)
     return result
+
+
+def run_plan(steps, assignment, limits, cwd, reference=None, command_prefix=()):
+    """Run a plan's steps (autograder.planning.plan) and return (probe results, replay results,
+    RunResult), the first two as grade_id -> StepResult. Without ``reference`` the replays
+    are left out (the reference run itself needs none)."""
+    if reference is None:
+        steps = [step for step in steps if step["kind"] != "replay"]
+    run = run_steps(steps, assignment, limits=limits, cwd=cwd, command_prefix=command_prefix,
+                    reference=reference)
+    found = {"probe": {}, "replay": {}}
+    for index, step in enumerate(steps):
+        if step["kind"] in found:
+            found[step["kind"]][step["grade_id"]] = run.steps[index]
+    return found["probe"], found["replay"], run

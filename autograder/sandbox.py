@@ -144,20 +144,18 @@ def mounted_course_paths(course_root):
             if (course_root / name).exists()]
 
 
-def command_prefix(scratch, course_root, limits=None):
+def command_prefix(scratch, course_root, limits):
     """The command line that runs a worker in a sandbox whose working folder starts as a copy
     of ``scratch``, seeing only the course packages of ``course_root``, within the bounds of
-    ``limits`` (see autograder.runner.DEFAULT_LIMITS); None when no sandbox is available."""
-    from autograder.runner import DEFAULT_LIMITS
-    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    ``limits`` (an autograder.running.Limits); None when no sandbox is available."""
     launch = _launch()
     if not launch.available:
         return None
     # As root, the worker joins its cgroups before it drops to the grader user; the pids
     # cgroup stands in for RLIMIT_NPROC when root itself starts the sandbox.
-    processes = limits["processes"] if launch.as_root_because and launch.processes[0] else None
-    launcher = [*cgroups_prefix(processes, limits.get("cpus")), *launch.as_user]
+    processes = limits.processes if launch.as_root_because and launch.processes[0] else None
+    launcher = [*cgroups_prefix(processes, limits.cpus), *launch.as_user]
     course_paths = mounted_course_paths(course_root)
     os.chmod(scratch, 0o755)  # read by the sandbox's user, written by nobody
     return [*launcher, *_arguments(Path(scratch).resolve(), course_paths,
-                                   int(limits["disk_mb"]) * 1024 * 1024)]
+                                   int(limits.disk_mb) * 1024 * 1024)]

@@ -4,14 +4,15 @@ graded tests, and reports each step as one JSON line on a dedicated pipe.
     python -m autograder.worker EVENTS_FD < job.json
 
 The job is one JSON line on stdin: {"suite": name, "steps": [...], "skip": [step indices],
-"limits": {...}} where a step is {"kind": "code", "source": ...}, {"kind": "probe",
-"grade_id": ...} or {"kind": "kernel", "grade_id": ..., "source": ...}. Events:
+"limits": {...}} where the limits are every field of autograder.running.Limits and a step is
+{"kind": "code", "source": ...}, {"kind": "probe", "grade_id": ...} or {"kind": "replay",
+"grade_id": ..., "source": ...}. Events:
 {"step": k, "event": "start"} and {"step": k, "event": "done", "status": ..., "error": ...,
 "outputs": ...}. Status is ok, error, timeout, memory, output, processes (it could not start
 a process or thread: the bound on them), disk (the disk bound or the file-size limit), cpu
 (its CPU time ran out) or crashed.
 
-"kernel" steps run a test cell as nbgrader would, in the learner's namespace, with its hidden
+"replay" steps run a test cell as nbgrader would, in the learner's namespace, with its hidden
 test judging against reference outputs. They come last: before the first one the worker emits
 {"event": "need_reference"} and reads the reference outputs as a second line on stdin, so the
 reference never exists in this process while the probes whose results count are running.
@@ -88,15 +89,15 @@ def apply_limits(limits, sandboxed):
             soft, hard = min(soft, current), min(hard, current)
         resource.setrlimit(kind, (soft, hard))
 
-    if limits.get("memory_mb"):
+    if limits["memory_mb"]:
         cap(resource.RLIMIT_AS, int(limits["memory_mb"]) * 1024 * 1024)
-    if limits.get("disk_mb"):
+    if limits["disk_mb"]:
         cap(resource.RLIMIT_FSIZE, int(limits["disk_mb"]) * 1024 * 1024)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
-    if limits.get("cpu_seconds"):
+    if limits["cpu_seconds"]:
         seconds = int(float(limits["cpu_seconds"])) + 1
         cap(resource.RLIMIT_CPU, seconds, seconds + CPU_GRACE_SECONDS)
-    if limits.get("processes") and sandboxed:
+    if limits["processes"] and sandboxed:
         # Counted per user namespace, so per sandbox; outside one it would count every
         # process of this user on the host.
         cap(resource.RLIMIT_NPROC, int(limits["processes"]))
@@ -147,15 +148,15 @@ class Worker:
     def __init__(self, job, events):
         self.job = job
         self.events = events
-        limits = job.get("limits", {})
-        self.step_seconds = float(limits.get("cell_seconds", 60))
-        self.output = BoundedOutput(int(limits.get("output_chars", 100_000)))
+        limits = job["limits"]  # autograder.running.Limits as a dict
+        self.step_seconds = float(limits["cell_seconds"])
+        self.output = BoundedOutput(int(limits["output_chars"]))
         sandboxed = os.environ.get("COURSE_SANDBOXED") == "1"
         apply_limits(limits, sandboxed)
-        self.processes = int(limits.get("processes") or 0) if sandboxed else None
+        self.processes = int(limits["processes"]) if sandboxed else None
         self.suite = None
         self.have_reference = False
-        if any(step["kind"] in ("probe", "kernel") for step in job["steps"]):
+        if any(step["kind"] in ("probe", "replay") for step in job["steps"]):
             from autograder.suite import load_suite
             self.suite = load_suite(job["suite"])
         from autograder.plain import encode
@@ -175,7 +176,7 @@ class Worker:
         raise CpuLimit()
 
     def load_reference(self):
-        """Read the reference outputs (second stdin line) for the in-kernel test cells."""
+        """Read the reference outputs (second stdin line) for the replayed test cells."""
         from autograder import hidden
         from autograder.plain import decode
         self.emit({"event": "need_reference"})
@@ -186,7 +187,7 @@ class Worker:
 
     def run_step(self, step):
         """(status, error, outputs) for one step."""
-        if step["kind"] in ("code", "kernel"):
+        if step["kind"] in ("code", "replay"):
             label = step.get("label") or step.get("grade_id", "")
             code = compile(_transform(step["source"]), f"<cell {label}>", "exec")
             exec(code, self.namespace)
@@ -203,7 +204,7 @@ class Worker:
         for index, step in enumerate(self.job["steps"]):
             if index in skip:
                 continue
-            if step["kind"] == "kernel" and not self.have_reference:
+            if step["kind"] == "replay" and not self.have_reference:
                 self.load_reference()
             self.emit({"step": index, "event": "start"})
             status, error, outputs = "ok", None, None

@@ -136,7 +136,7 @@ def main(argv=None):
     stride = max(1, args.students // args.stock_students)
     stock_students = [student for student, _, _ in mix][::stride][:args.stock_students]
 
-    from autograder.grading import reference_outputs
+    from autograder.judging import reference_outputs
     reference_outputs(args.assignment)  # both course runs share the cached reference
 
     one_seconds, one_scores = run_course(args.assignment, folder, 1)

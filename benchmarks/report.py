@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from autograder.course import source_notebook  # noqa: E402
-from autograder.grading import test_cells  # noqa: E402
+from autograder.planning import test_cells  # noqa: E402
 from autograder.notebooks import grade_id_of, read_notebook  # noqa: E402
 from autograder.selftest import mutate, solution_sources  # noqa: E402
 from autograder.suite import load_suite  # noqa: E402

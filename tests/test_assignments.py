@@ -41,7 +41,7 @@ def test_release_stubs_earn_zero(root, assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_test_cell_has_a_graded_test_with_mutants(assignment):
-    from autograder.grading import test_cells
+    from autograder.planning import test_cells
     from autograder.notebooks import read_notebook
     suite = load_suite(assignment)
     cells = [grade_id for grade_id, _ in test_cells(read_notebook(source_notebook(assignment)))]

@@ -20,6 +20,7 @@ import pytest
 import submissions
 from autograder.confine import enforcement
 from autograder.grading import grade_class
+from autograder.running import Limits
 from autograder.sandbox import availability, processes_bound, runs_as_root
 
 ASSIGNMENT = "initialization"
@@ -172,10 +173,11 @@ def graded(tmp_path_factory):
     for name, (body, _) in ATTACKS.items():
         submissions.write_submission(mixed / name / ASSIGNMENT, ASSIGNMENT, {HE: body})
     scores_alone = {r.student: r for r in grade_class(ASSIGNMENT, alone, workers=2,
-                                                       limits=LIMITS)}
+                                                       limits=Limits(**LIMITS))}
     sampler = Sampler()
     sampler.start()
-    results = {r.student: r for r in grade_class(ASSIGNMENT, mixed, workers=2, limits=LIMITS)}
+    results = {r.student: r for r in grade_class(ASSIGNMENT, mixed, workers=2,
+                                                  limits=Limits(**LIMITS))}
     time.sleep(0.5)
     sampler.stop.set()
     sampler.join()
@@ -240,7 +242,7 @@ def test_files_that_do_not_fit_the_disk_bound_are_noted(tmp_path):
     folder = tmp_path / "submitted"
     submissions.write_submission(folder / "ada" / ASSIGNMENT, ASSIGNMENT)
     (folder / "ada" / ASSIGNMENT / "weights.bin").write_bytes(b"w" * (3 * MB))
-    result, = grade_class(ASSIGNMENT, folder, workers=1, limits={**LIMITS, "disk_mb": 2})
+    result, = grade_class(ASSIGNMENT, folder, workers=1, limits=Limits(**{**LIMITS, "disk_mb": 2}))
     assert result.score == 4.0  # the notebook does not need the file
     assert any("do not fit the disk bound (2 MB)" in note for note in result.notes), result.notes
 

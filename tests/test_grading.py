@@ -28,8 +28,7 @@ def write_submission(folder, replacements=None, release=False, root=None):
 
 
 def mutant(grade_id, name):
-    test = load_suite(ASSIGNMENT).tests[grade_id]
-    return test.mistake(name).mutant
+    return load_suite(ASSIGNMENT).tests[grade_id].mutants[name]  # an Edit of the reference
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import pytest
 import submissions
 from autograder.course import course_root
 from autograder.grading import grade_class
+from autograder.running import Limits
 from autograder.sandbox import availability
 
 ASSIGNMENT = "initialization"
@@ -121,8 +122,8 @@ def graded(tmp_path_factory):
     source_before = {p: p.read_bytes() for p in (ROOT / "source").rglob("*") if p.is_file()}
     victim_before = (victim / f"{ASSIGNMENT}.ipynb").read_bytes()
     results = grade_class(ASSIGNMENT, folder, workers=2,
-                          limits={"cell_seconds": 30, "total_seconds": 300, "memory_mb": 2048,
-                                  "output_chars": 50_000})
+                          limits=Limits(cell_seconds=30, total_seconds=300, memory_mb=2048,
+                                        output_chars=50_000))
     listener.settimeout(0.1)
     try:
         listener.accept()

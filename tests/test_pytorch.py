@@ -18,6 +18,7 @@ from autograder.course import source_notebook  # noqa: E402
 from autograder.execution import results_tables  # noqa: E402
 from autograder.grading import grade_submission  # noqa: E402
 from autograder.plain import decode, encode  # noqa: E402
+from autograder.running import Limits  # noqa: E402
 from autograder.selftest import mutate, namespace_with, solution_sources, \
     verdicts_with  # noqa: E402
 from autograder.suite import load_suite  # noqa: E402
@@ -301,7 +302,7 @@ def test_workers_get_the_address_space_torch_needs_whatever_the_operator_asks(ro
     # the suite's declared need lifts this assignment's workers to 1024 MB.
     assert load_suite(ASSIGNMENT).memory_mb == 1024
     result = grade_submission("reference", ASSIGNMENT, root / "source" / ASSIGNMENT,
-                              limits={"memory_mb": 512})
+                              limits=Limits(memory_mb=512))
     assert result.status == "graded", result.message
     assert result.score == result.max_score
 
@@ -312,7 +313,7 @@ def test_the_grading_process_never_imports_torch(root):
     script = (
         "import sys\n"
         "sys.modules['torch'] = None  # any import of torch now fails\n"
-        "from autograder.grading import reference_outputs\n"
+        "from autograder.judging import reference_outputs\n"
         "from autograder.suite import load_suite\n"
         "suite = load_suite('pytorch')\n"
         "outputs = reference_outputs('pytorch').outputs\n"
