@@ -11,10 +11,11 @@ import pytest
 from autograder.course import source_notebook
 from autograder.execution import results_tables
 from autograder.grading import grade_submission
+from autograder.judging import reference_namespace
 from autograder.notebooks import grade_id_of
-from autograder.selftest import mutate, namespace_with, solution_sources, verdicts_with
+from autograder.selftest import mutate, solution_sources, verdicts_with
 from autograder.suite import load_suite
-from helpers.checks import CheckFailed
+from helpers.checks import CheckFailed, numerical_gradients, relative_difference
 from helpers.checks import batchnorm_softmax as checks
 
 ASSIGNMENT = "batchnorm_softmax"
@@ -92,7 +93,7 @@ def test_other_sampling_order_passes_on_distribution():
 
 def test_backward_with_a_broken_forward_asks_to_fix_the_forward_first():
     suite = load_suite(ASSIGNMENT)
-    forward = suite.tests["test_batchnorm_forward"].mistake("unbiased_variance").mutant
+    forward = suite.tests["test_batchnorm_forward"].mutants["unbiased_variance"]
     verdicts = verdicts_for({"batchnorm_forward": forward})
     assert verdicts["test_batchnorm_forward"].mistake == "unbiased_variance"
     assert verdicts["test_batchnorm_backward"].mistake == "forward_not_passing"
@@ -100,8 +101,10 @@ def test_backward_with_a_broken_forward_asks_to_fix_the_forward_first():
 
 def test_hints_never_reveal_hidden_values():
     for test in load_suite(ASSIGNMENT).tests.values():
-        for mistake in test.mistakes:
-            assert not any(str(seed) in mistake.hint for seed in (100, 200, 400, 500, 600, 700))
+        for name in test.mistakes:
+            mistake = test.mistake(name)
+            assert not any(str(seed) in mistake.hint + mistake.concept
+                           for seed in (100, 200, 400, 500, 600, 700))
 
 
 # ------------------------------------------------------------------ visible checks
@@ -124,15 +127,15 @@ VISIBLE_MESSAGES = {
     "no_max_shift": "np.exp overflows",
     "sum_wrong_axis": "rows of softmax's result sum to 1",
     "shift_wrong_axis": "each column's own max",
-    "not_averaged": "Average over the m examples",
+    "not_averaged": "not the mean",
     "one_hot_wrong_axis": "averages over the classes",
     "binary_cross_entropy": "expected 0.6931",
-    "divided_by_m": "divides by m",
+    "divided_by_m": "divided by m",
     "unbiased_variance": "m - 1",
-    "epsilon_outside_sqrt": "inside: sqrt(var + epsilon)",
-    "no_gamma_beta": "scale by gamma",
+    "epsilon_outside_sqrt": "outside the square root",
+    "no_gamma_beta": "not scaled by gamma",
     "running_never_updated": "left the running averages unchanged",
-    "running_weighted_wrong_way": "other way round",
+    "running_weighted_wrong_way": "give the batch the weight momentum",
     "batch_stats_in_test_mode": "batch's own mean and variance",
     "dgamma_wrong_axis": "dgamma has shape",
     "dbeta_wrong_axis": "dbeta has shape",
@@ -141,9 +144,9 @@ VISIBLE_MESSAGES = {
     "missing_mean_term": "path through the mean",
     "dZ_divided_by_m": "m times too small",
     "alpha_uniform": "in the top decade",
-    "returned_exponent": "returned the exponents",
+    "returned_exponent": "return the exponents r",
     "global_rng": "global random generator",
-    "beta_as_power": "beta is 1 - 10 ** r",
+    "beta_as_power": "1 - beta, not beta",
     "beta_uniform": "beta is uniform",
 }
 
@@ -151,28 +154,27 @@ VISIBLE_MESSAGES = {
 def catalogued_mutants():
     cases = []
     for test in load_suite(ASSIGNMENT).tests.values():
-        for mistake in test.mistakes:
-            if mistake.mutant:
-                cases.append(pytest.param(test.solution_id, mistake,
-                                          id=f"{test.solution_id}-{mistake.name}"))
+        for name, mutant in test.mutants.items():
+            cases.append(pytest.param(test.solution_id, name, mutant,
+                                      id=f"{test.solution_id}-{name}"))
     return cases
 
 
-@pytest.mark.parametrize("function,mistake", catalogued_mutants())
-def test_visible_check_names_each_catalogued_mistake(function, mistake):
-    if mistake.name == "wrong_sign":
+@pytest.mark.parametrize("function,name,mutant", catalogued_mutants())
+def test_visible_check_names_each_catalogued_mistake(function, name, mutant):
+    if name == "wrong_sign":
         expected = "wrong sign"
     else:
-        expected = VISIBLE_MESSAGES[mistake.name]
-    cell = mutate(solution_sources(ASSIGNMENT)[function], mistake.mutant)
-    namespace = namespace_with(ASSIGNMENT, {function: cell})
+        expected = VISIBLE_MESSAGES[name]
+    cell = mutate(solution_sources(ASSIGNMENT)[function], mutant)
+    namespace = reference_namespace(ASSIGNMENT, {function: cell})
     with np.errstate(all="ignore"), pytest.raises(CheckFailed) as failure:
         CHECKS[function](namespace)
     assert expected in str(failure.value), str(failure.value)
 
 
 def test_visible_checks_pass_the_reference_and_flag_stubs(capsys):
-    namespace = namespace_with(ASSIGNMENT)
+    namespace = reference_namespace(ASSIGNMENT)
     for run in CHECKS.values():
         run(namespace)
     assert capsys.readouterr().out.count("all visible checks passed") == len(CHECKS)
@@ -184,7 +186,7 @@ def test_visible_checks_pass_the_reference_and_flag_stubs(capsys):
 
 
 def test_numerical_gradients_match_the_reference_backward():
-    namespace = namespace_with(ASSIGNMENT)
+    namespace = reference_namespace(ASSIGNMENT)
     rng = np.random.default_rng(9)
     Z, gamma, beta, state = checks.batchnorm_inputs(rng, 3, 6, 0.1, 0.9)
     dZ_tilde = rng.normal(size=Z.shape)
@@ -193,7 +195,7 @@ def test_numerical_gradients_match_the_reference_backward():
     numerical = checks.numerical_batchnorm_gradients(namespace["batchnorm_forward"], Z, gamma,
                                                      beta, state, dZ_tilde)
     for mine, theirs in zip(analytic, numerical):
-        assert checks.relative_difference(mine, theirs) < 1e-8
+        assert relative_difference(mine, theirs) < 1e-8
 
 
 # ------------------------------------------------------------------ the real grading path
@@ -201,9 +203,9 @@ def test_numerical_gradients_match_the_reference_backward():
 def test_wrong_submission_loses_exactly_its_cells_points(tmp_path):
     suite = load_suite(ASSIGNMENT)
     wrong = {
-        "batchnorm_forward": suite.tests["test_batchnorm_forward"].mistake(
-            "batch_stats_in_test_mode").mutant,
-        "sample_beta": suite.tests["test_sample_beta"].mistake("beta_as_power").mutant,
+        "batchnorm_forward": suite.tests["test_batchnorm_forward"].mutants[
+            "batch_stats_in_test_mode"],
+        "sample_beta": suite.tests["test_sample_beta"].mutants["beta_as_power"],
     }
     notebook = json.loads(source_notebook(ASSIGNMENT).read_text())
     solutions = solution_sources(ASSIGNMENT)
@@ -257,7 +259,7 @@ def test_executed_notebook_shows_batchnorm_and_random_search_winning(executed):
 def test_network_gradients_match_numerical_ones(batch_norm):
     from helpers.bn_network import (initialize_bn_states, initialize_softmax_net, one_hot,
                                     softmax_model_backward, softmax_model_forward)
-    ns = namespace_with(ASSIGNMENT)
+    ns = reference_namespace(ASSIGNMENT)
     layers_dims = [2, 4, 3, 3]
     rng = np.random.default_rng(4)
     X, Y = rng.normal(size=(2, 6)), one_hot(rng.integers(0, 3, size=(1, 6)), 3)
@@ -269,7 +271,7 @@ def test_network_gradients_match_numerical_ones(batch_norm):
     bn_states = initialize_bn_states(layers_dims)
     functions = dict(softmax=ns["softmax"], batchnorm_forward=ns["batchnorm_forward"])
 
-    def cost():
+    def cost_of(parameters):
         AL, _ = softmax_model_forward(X, parameters, bn_states, "train", **functions)
         return ns["compute_softmax_cost"](AL, Y)
 
@@ -277,17 +279,9 @@ def test_network_gradients_match_numerical_ones(batch_norm):
     grads = softmax_model_backward(AL, Y, caches, softmax_backward=ns["softmax_backward"],
                                    batchnorm_backward=ns["batchnorm_backward"])
     assert set(grads) == {"d" + key for key in parameters}
-    for key, value in parameters.items():
-        numerical = np.zeros_like(value)
-        for index in np.ndindex(value.shape):
-            original = value[index]
-            value[index] = original + 1e-6
-            plus = cost()
-            value[index] = original - 1e-6
-            minus = cost()
-            value[index] = original
-            numerical[index] = (plus - minus) / 2e-6
-        assert checks.relative_difference(grads["d" + key], numerical) < 1e-6, key
+    numerical = numerical_gradients(cost_of, parameters)
+    for key in parameters:
+        assert relative_difference(grads["d" + key], numerical["d" + key]) < 1e-6, key
 
 
 def test_spirals_and_one_hot():

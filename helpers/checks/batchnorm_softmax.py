@@ -7,41 +7,154 @@ sum to one, gradients that match numerical ones, distributions of samples); none
 implementation of a graded function.
 """
 
-from typing import NamedTuple
-
 import numpy as np
 
-from helpers.checks import call, fail, global_rng_fingerprint, passed
+from helpers.checks import (call, close, fail, global_rng_fingerprint, numerical_gradients,
+                            passed, relative_difference)
+from helpers.mistakes import Catalogue, Mistake
+
+MISTAKES = Catalogue(
+    "batch normalization, softmax and hyperparameter search",
+    # any function
+    Mistake("type", "The function returned the wrong kind of value.",
+            "the return value described in the docstring"),
+    Mistake("shape", "The result has the wrong shape.",
+            "the shapes in the docstring: examples are columns"),
+    Mistake("transposed", "The result looks transposed.",
+            "examples are columns: (C, m) or (n_l, m)"),
+    # softmax
+    Mistake("no_max_shift", "np.exp overflows for large logits: each column's max was not "
+            "subtracted first.",
+            "subtract each column's max (axis 0, keepdims=True) before np.exp: it leaves softmax "
+            "unchanged and keeps the exponents at most 0"),
+    Mistake("sum_wrong_axis", "Your softmax normalizes the rows instead of the columns.",
+            "each column is one example; its C probabilities sum to 1 (axis 0)"),
+    Mistake("shift_wrong_axis", "The columns sum to 1, but the max you subtract is not each "
+            "column's own max.",
+            "a constant per column leaves softmax unchanged, a constant per row does not: "
+            "np.max(Z, axis=0, keepdims=True)"),
+    Mistake("not_normalized", "The exponentials are not divided by their sum over the classes.",
+            "each column of probabilities sums to 1: divide by the sum over axis 0"),
+    Mistake("softmax_values", "Your softmax returns the wrong probabilities.",
+            "softmax: exp(z - max z) / sum over the classes of exp(z - max z)"),
+    # the cost and its gradient
+    Mistake("not_averaged", "Your cost is the sum over the examples, not the mean.",
+            "the cost is the mean loss: divide by m, the number of examples (axis 1)"),
+    Mistake("one_hot_wrong_axis", "Your cost averages over the classes instead of the examples.",
+            "Y is (C, m): sum Y * log(AL) over the classes (axis 0), average over the m "
+            "examples (axis 1)"),
+    Mistake("wrong_sign", "The result has the wrong sign.",
+            "the cost, -mean log(probability of the true class), is positive; its gradient "
+            "with respect to z is dZ = AL - Y"),
+    Mistake("binary_cross_entropy", "Your cost adds (1 - y) log(1 - a) terms: that is the "
+            "two-class (sigmoid) loss.",
+            "with softmax only the true class's -log(probability) counts: "
+            "-sum(Y * log(AL)) / m"),
+    Mistake("not_scalar", "Your cost is an array; it should be one number.",
+            "sum over the classes and average over the examples"),
+    Mistake("cost_values", "Your cost has the wrong value.",
+            "the mean over the m examples of -sum_j y_j log(a_j)"),
+    Mistake("divided_by_m", "Your dZ is divided by m.",
+            "dZ is per example in this course; linear_backward applies the 1/m once"),
+    Mistake("gradient_values", "Your dZ has the wrong values.", "dZ = AL - Y"),
+    # batch norm, forward
+    Mistake("unbiased_variance", "Your variance divides by m - 1 (ddof=1).",
+            "batch norm uses the biased variance of the batch, dividing by m (np.var's "
+            "default)"),
+    Mistake("epsilon_outside_sqrt", "Your epsilon is added outside the square root.",
+            "z_norm = (z - mu) / sqrt(var + epsilon): epsilon goes inside the root"),
+    Mistake("no_epsilon", "Your normalization leaves out epsilon.",
+            "divide by sqrt(var + epsilon)"),
+    Mistake("no_sqrt", "You divide by the variance instead of the standard deviation.",
+            "divide by sqrt(var + epsilon)"),
+    Mistake("no_gamma_beta", "Your Z_tilde is not scaled by gamma and shifted by beta.",
+            "the scale and shift after normalizing, Z_tilde = gamma * Z_norm + beta"),
+    Mistake("train_values", "In train mode your Z_tilde has the wrong values.",
+            "each row: (z - batch mean) / sqrt(batch variance + epsilon), then gamma and beta"),
+    Mistake("running_never_updated", "Your train mode never updates the running averages.",
+            "assign the new averages back into bn_state[\"running_mean\"] and "
+            "bn_state[\"running_var\"]"),
+    Mistake("running_weighted_wrong_way", "Your running averages give the batch the weight "
+            "momentum and the old average 1 - momentum.",
+            "an exponentially weighted average keeps momentum of the old value: running = "
+            "momentum * running + (1 - momentum) * batch"),
+    Mistake("running_values", "Your running averages have the wrong values after a "
+            "train-mode step.",
+            "running = momentum * running + (1 - momentum) * (batch mean or biased batch "
+            "variance)"),
+    Mistake("batch_stats_in_test_mode", "Your test mode normalizes with the statistics of the "
+            "test batch.",
+            "test mode uses only the running averages from bn_state, so a prediction does not "
+            "depend on the other examples (and works for a single one)"),
+    Mistake("test_values", "In test mode your Z_tilde has the wrong values.",
+            "test mode: gamma * (z - running_mean) / sqrt(running_var + epsilon) + beta"),
+    Mistake("test_mode_updates_running", "Your test mode changes the running averages.",
+            "only train mode updates bn_state; test mode only reads it"),
+    # batch norm, backward
+    Mistake("forward_not_passing", "batchnorm_backward is checked through your "
+            "batchnorm_forward, which does not pass its own test yet: fix it first.",
+            "the train-mode forward pass of section 4"),
+    Mistake("dgamma_wrong_axis", "Your dgamma is summed over the wrong axis.",
+            "one dgamma per unit: sum over the examples of the batch (axis=1, keepdims=True), "
+            "shape (n_l, 1)"),
+    Mistake("dbeta_wrong_axis", "Your dbeta is summed over the wrong axis.",
+            "one dbeta per unit: sum over the examples of the batch (axis=1, keepdims=True), "
+            "shape (n_l, 1)"),
+    Mistake("params_not_averaged", "Your dgamma and dbeta are sums over the batch, m times "
+            "too large.",
+            "like dW and db, dgamma and dbeta are gradients of the mean cost: divide by m"),
+    Mistake("param_values", "Your dgamma or dbeta has the wrong values.",
+            "dbeta = mean of dZ_tilde and dgamma = mean of dZ_tilde * Z_norm, over the batch"),
+    Mistake("missing_variance_term", "Your dZ leaves out the path through the variance.",
+            "sigma^2 depends on every z of the batch: dZ has a third term, "
+            "- Z_norm * mean(dZ_norm * Z_norm)"),
+    Mistake("missing_mean_term", "Your dZ leaves out the path through the mean.",
+            "mu depends on every z of the batch: dZ has the term - mean(dZ_norm)"),
+    Mistake("dZ_divided_by_m", "Your dZ is m times too small.",
+            "dZ is per example, like dZ_tilde: the 1/m is applied in linear_backward"),
+    Mistake("dZ_values", "Your dZ disagrees with the numerical gradient.",
+            "the three paths from z to the loss: directly, through mu, through sigma^2"),
+    # log-scale sampling
+    Mistake("global_rng", "Your function draws from numpy's global random generator.",
+            "randomness comes in through the rng argument: rng.uniform(low_exp, high_exp, "
+            "size), or pass rng on to sample_log_uniform"),
+    Mistake("unseeded", "The same generator seed gave different samples.",
+            "draw only from the rng argument"),
+    Mistake("seed_ignored", "Different generators gave the same samples.",
+            "draw from the rng argument, not from a generator you make yourself"),
+    Mistake("out_of_range", "Your samples fall outside the range the exponents allow.",
+            "r uniform in [low_exp, high_exp]"),
+    Mistake("not_log_uniform", "The exponents of your samples are not uniform.",
+            "draw r with rng.uniform(low_exp, high_exp, size)"),
+    Mistake("alpha_uniform", "Your values are uniform between 10**low_exp and 10**high_exp, so "
+            "almost all of them fall in the top decade.",
+            "sample the exponent: r uniform in [low_exp, high_exp], then 10 ** r"),
+    Mistake("returned_exponent", "You return the exponents r instead of 10 ** r.",
+            "the hyperparameter is 10 ** r"),
+    Mistake("beta_as_power", "You return 10 ** r: that is 1 - beta, not beta.",
+            "beta = 1 - 10 ** r, close to 1"),
+    Mistake("beta_uniform", "Your beta is uniform in its range, so few samples have the long "
+            "averaging windows near 1.",
+            "sample 1 - beta on a log scale: beta = 1 - 10 ** r with r uniform"),
+)
 
 
-class Problem(NamedTuple):
-    """A diagnosed mistake: a short id the autograder's catalogue knows, and a learner message."""
-
-    mistake: str
-    message: str
-
-
-def _close(a, b, rtol=1e-5, atol=1e-8, equal_nan=False):
-    return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol,
-                                                           equal_nan=equal_nan))
-
-
-def relative_difference(a, b):
-    """||a - b|| / (||a|| + ||b||): about 1e-9 or less when two gradients agree."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    denominator = np.linalg.norm(a) + np.linalg.norm(b)
-    return float(np.linalg.norm(a - b) / denominator) if denominator else 0.0
+def _report(problem):
+    """Fail the visible check with ``problem``'s message, if there is a problem."""
+    __tracebackhide__ = True
+    if problem:
+        fail(problem.message)
 
 
 def _array_problem(value, shape, what, function_name):
+    """A Problem when ``value`` is not a numpy array of ``shape``, else None."""
     if not isinstance(value, np.ndarray):
-        return Problem("type", f"{function_name} returned {what} as a {type(value).__name__}; "
-                               "expected a numpy array.")
+        return MISTAKES.problem("type", f"{function_name} returned {what} as a "
+                                        f"{type(value).__name__}; expected a numpy array.")
     if value.shape != shape:
         transposed = value.ndim == 2 and value.shape == shape[::-1]
-        return Problem("transposed" if transposed else "shape",
-                       f"{what} has shape {value.shape}; expected {shape}"
-                       + (" — it looks transposed." if transposed else "."))
+        return MISTAKES.problem("transposed" if transposed else "shape",
+                                f"{what} has shape {value.shape}; expected {shape}.")
     return None
 
 
@@ -57,37 +170,33 @@ def softmax_problem(Z, A, function_name="softmax"):
     if problem:
         return problem
     if not np.all(np.isfinite(A)):
-        return Problem("no_max_shift", f"{function_name} returned inf or nan; subtract each "
-                       "column's max before np.exp.")
+        return MISTAKES.problem("no_max_shift", f"{function_name} returned inf or nan.")
     # exp underflows to exactly 0 only for logits far below their column's max
     underflow = Z - Z.max(axis=0, keepdims=True) < -700
     if np.any(A < 0) or np.any((A == 0) & ~underflow):
-        return Problem("values", f"{function_name} returned probabilities <= 0; every "
-                       "softmax output is positive.")
-    if not _close(A.sum(axis=0), np.ones(A.shape[1])):
-        if _close(A.sum(axis=1), np.ones(A.shape[0])):
-            return Problem("sum_wrong_axis", f"the rows of {function_name}'s result sum to 1, "
-                           "not its columns: normalize over the classes, axis 0 "
-                           "(np.sum(..., axis=0, keepdims=True)).")
-        return Problem("not_normalized", f"the columns of {function_name}'s result do not "
-                       "sum to 1: divide the exponentials by their sum over axis 0.")
+        return MISTAKES.problem("softmax_values", f"{function_name} returned probabilities "
+                                "<= 0; every softmax output is positive.")
+    if not close(A.sum(axis=0), np.ones(A.shape[1])):
+        if close(A.sum(axis=1), np.ones(A.shape[0])):
+            return MISTAKES.problem("sum_wrong_axis", f"The rows of {function_name}'s result "
+                                    "sum to 1, not its columns.")
+        return MISTAKES.problem("not_normalized", f"The columns of {function_name}'s result "
+                                "do not sum to 1.")
     with np.errstate(divide="ignore"):
         offsets = np.where(A > 0, np.log(A) - Z, np.nan)  # constant down each column
     column_offsets = np.broadcast_to(np.nanmean(offsets, axis=0, keepdims=True), A.shape)
-    if not _close(offsets, np.where(np.isnan(offsets), np.nan, column_offsets), rtol=1e-6,
-                  atol=1e-7, equal_nan=True):
-        return Problem("shift_wrong_axis", f"the columns of {function_name}'s result sum to 1 "
-                       "but the probabilities are wrong: subtract each column's own max "
-                       "(np.max(Z, axis=0, keepdims=True)); a constant per column leaves "
-                       "softmax unchanged, a constant per row does not.")
+    if not close(offsets, np.where(np.isnan(offsets), np.nan, column_offsets), rtol=1e-6,
+                 atol=1e-7, equal_nan=True):
+        return MISTAKES.problem("shift_wrong_axis", f"log({function_name}(Z)) - Z is not "
+                                "constant down each column, as softmax's is.")
     return None
 
 
 def overflow_problem(A, function_name="softmax"):
     """A Problem when the softmax of very large (or very negative) logits is not finite."""
     if isinstance(A, np.ndarray) and not np.all(np.isfinite(A)):
-        return Problem("no_max_shift", f"{function_name} returned inf or nan for logits around "
-                       "1000: np.exp overflows. Subtract each column's max (axis 0) first.")
+        return MISTAKES.problem("no_max_shift", f"{function_name} returned inf or nan for "
+                                "logits around 1000.")
     return None
 
 
@@ -98,48 +207,39 @@ def check_softmax(function):
     rng = np.random.default_rng(0)
     for shape in ((3, 5), (4, 1), (2, 6)):
         Z = rng.normal(0.0, 2.0, size=shape)
-        problem = softmax_problem(Z, call(function, Z.copy()), name)
-        if problem:
-            fail(problem.message)
+        _report(softmax_problem(Z, call(function, Z.copy()), name))
     Z = np.array([[1000.0, -1000.0, 0.0], [999.0, -1001.0, 1000.0], [998.0, -999.0, 1.0]])
     with np.errstate(all="ignore"):
         A = call(function, Z.copy())
-    problem = overflow_problem(A, name) or softmax_problem(Z, A, name)
-    if problem:
-        fail(problem.message)
+    _report(overflow_problem(A, name) or softmax_problem(Z, A, name))
     passed(name)
 
 
 # ------------------------------------------------------------------ the cost and its gradient
 
-def cost_scale_problem(value, expected, m, C, function_name="compute_softmax_cost"):
-    """A Problem when the cost ``value`` is not ``expected`` (for m examples and C classes),
-    naming the mistake its ratio to the expected value suggests."""
+def cost_problem(value, expected, AL, Y, function_name="compute_softmax_cost"):
+    """A Problem when the cost ``value`` of probabilities AL (C, m) and one-hot labels Y (C, m)
+    is not ``expected``, naming the mistake its ratio to the expected value suggests."""
+    C, m = Y.shape
     if isinstance(value, np.ndarray):
         if value.size != 1:
-            return Problem("not_scalar", f"{function_name} returned an array of shape "
-                           f"{value.shape}; expected one number: sum over the classes and "
-                           "average over the examples.")
+            return MISTAKES.problem("not_scalar", f"{function_name} returned an array of shape "
+                                    f"{value.shape}.")
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        return Problem("type", f"{function_name} returned a {type(value).__name__}; expected a "
-                               "float.")
+        return MISTAKES.problem("type", f"{function_name} returned a {type(value).__name__}; "
+                                "expected a float.")
     if np.isclose(value, expected, rtol=1e-6):
         return None
-    ratio = value / expected
-    if np.isclose(ratio, m, rtol=1e-6):
-        return Problem("not_averaged", f"{function_name} returned {value:.4g}; expected "
-                       f"{expected:.4g}: {m} times too large. Average over the m examples "
-                       "(divide by m).")
-    if np.isclose(ratio, m / C, rtol=1e-6):
-        return Problem("one_hot_wrong_axis", f"{function_name} returned {value:.4g}; expected "
-                       f"{expected:.4g}. It averages over the classes: Y is (C, m), with the "
-                       "classes on axis 0 and the m examples on axis 1.")
-    if np.isclose(ratio, -1.0, rtol=1e-6):
-        return Problem("wrong_sign", f"{function_name} returned {value:.4g}; expected "
-                       f"{expected:.4g}: the wrong sign. The cost is minus the mean "
-                       "log-probability of the true class.")
-    return Problem("values", f"{function_name} returned {value:.4g}; expected {expected:.4g}.")
+    binary = expected - np.sum((1 - Y) * np.log(1 - AL)) / m  # with the (1 - y) log(1 - a) terms
+    mistakes = ((m, "not_averaged", f": {m} times too large"),
+                (m / C, "one_hot_wrong_axis", ""), (-1.0, "wrong_sign", ""),
+                (binary / expected, "binary_cross_entropy", ""))
+    found = f"{function_name} returned {value:.4g}; expected {expected:.4g}"
+    for ratio, mistake, detail in mistakes:
+        if np.isclose(value / expected, ratio, rtol=1e-6):
+            return MISTAKES.problem(mistake, f"{found}{detail}.")
+    return MISTAKES.problem("cost_values", f"{found}.")
 
 
 def check_compute_softmax_cost(function):
@@ -152,27 +252,24 @@ def check_compute_softmax_cost(function):
         Y = np.zeros((C, m))
         Y[labels, np.arange(m)] = 1.0
         AL = np.where(Y == 1, 0.5, 0.5 / (C - 1))  # the true class has probability 1/2
-        problem = cost_scale_problem(call(function, AL.copy(), Y.copy()), np.log(2.0), m, C,
-                                     name)
+        problem = cost_problem(call(function, AL.copy(), Y.copy()), np.log(2.0), AL, Y, name)
         if problem:
             fail(problem.message + " (The true class has probability 1/2 for every example, "
                                    "so the cost should be ln 2.)")
     passed(name)
 
 
-def gradient_scale_problem(dZ, expected, m, function_name="softmax_backward"):
+def gradient_problem(dZ, expected, function_name="softmax_backward"):
     """A Problem when dZ (C, m) is not ``expected``, naming the likely mistake."""
     problem = _array_problem(dZ, expected.shape, "dZ", function_name)
     if problem:
         return problem
-    if _close(dZ, expected):
-        return None
-    if _close(dZ, expected / m):
-        return Problem("divided_by_m", f"{function_name} divides by m; in this course dZ is "
-                       "per example, and linear_backward applies the 1/m.")
-    if _close(dZ, -expected):
-        return Problem("wrong_sign", f"{function_name} has the wrong sign: dZ = AL - Y.")
-    return Problem("values", f"{function_name} returned the wrong values: dZ = AL - Y.")
+    m = expected.shape[1]
+    for factor, mistake, found in ((1.0, None, ""), (1 / m, "divided_by_m", "m times too small"),
+                                   (-1.0, "wrong_sign", "minus the expected one")):
+        if close(dZ, factor * expected):
+            return mistake and MISTAKES.problem(mistake, f"{function_name}'s dZ is {found}.")
+    return MISTAKES.problem("gradient_values", f"{function_name} returned the wrong values.")
 
 
 def check_softmax_backward(function):
@@ -184,16 +281,18 @@ def check_softmax_backward(function):
     Y[[0, 2, 1, 2], np.arange(m)] = 1.0
     uniform = np.full((C, m), 1.0 / C)
     # The true class gets 1/C - 1 and the others 1/C, for every example.
-    problem = gradient_scale_problem(call(function, uniform.copy(), Y.copy()),
-                                     np.where(Y == 1, 1.0 / C - 1.0, 1.0 / C), m, name)
-    if problem:
-        fail(problem.message)
+    _report(gradient_problem(call(function, uniform.copy(), Y.copy()),
+                             np.where(Y == 1, 1.0 / C - 1.0, 1.0 / C), name))
     if not np.allclose(call(function, Y.copy(), Y.copy()), 0.0):
-        fail(f"{name}(Y, Y) should be all zeros: a perfect prediction has no gradient.")
+        fail(MISTAKES.problem("gradient_values", f"{name}(Y, Y) is not all zeros, but a "
+                              "perfect prediction has no gradient.").message)
     passed(name)
 
 
 # ------------------------------------------------------------------ batch norm, forward
+
+RUNNING = ("running_mean", "running_var")
+
 
 def bn_train_problem(Z, gamma, beta, epsilon, Z_tilde, function_name="batchnorm_forward"):
     """A Problem when Z_tilde is not the train-mode batch norm of Z (n, m), else None."""
@@ -201,21 +300,24 @@ def bn_train_problem(Z, gamma, beta, epsilon, Z_tilde, function_name="batchnorm_
     if problem:
         return problem
     if not np.all(np.isfinite(Z_tilde)):
-        return Problem("train_values", f"{function_name} returned inf or nan in train mode.")
+        return MISTAKES.problem("train_values", f"{function_name} returned inf or nan in train "
+                                "mode.")
     centered = Z - Z.mean(axis=1, keepdims=True)
     Z_norm = (Z_tilde - beta) / gamma  # what the learner's output implies
-    if not _close(Z_norm.mean(axis=1), np.zeros(Z.shape[0]), atol=1e-7):
-        if _close(Z_tilde.mean(axis=1), np.zeros(Z.shape[0]), atol=1e-7):
-            return Problem("no_gamma_beta", f"{function_name} returns Z_norm: scale by gamma "
-                           "and shift by beta (Z_tilde = gamma * Z_norm + beta).")
-        return Problem("train_values", f"in train mode every row of Z_norm should have mean "
-                       "0: subtract the batch mean (np.mean(Z, axis=1, keepdims=True)).")
+    if not close(Z_norm.mean(axis=1), np.zeros(Z.shape[0]), atol=1e-7):
+        if close(Z_tilde.mean(axis=1), np.zeros(Z.shape[0]), atol=1e-7):
+            return MISTAKES.problem("no_gamma_beta", f"{function_name} returns Z_norm, whose "
+                                    "rows have mean 0, as Z_tilde.")
+        return MISTAKES.problem("train_values", "In train mode the rows of Z_norm should have "
+                                "mean 0: subtract the batch mean (np.mean(Z, axis=1, "
+                                "keepdims=True)).")
     # Z_norm = centered / D for one D per row; recover D by least squares.
     D = np.sum(centered ** 2, axis=1, keepdims=True) / np.sum(centered * Z_norm, axis=1,
                                                                keepdims=True)
-    if not _close(Z_norm, centered / D, rtol=1e-6, atol=1e-9):
-        return Problem("train_values", f"{function_name} in train mode: each row should be "
-                       "(Z - mu) / sqrt(var + epsilon), scaled by gamma and shifted by beta.")
+    if not close(Z_norm, centered / D, rtol=1e-6, atol=1e-9):
+        return MISTAKES.problem("train_values", f"{function_name} in train mode: each row "
+                                "should be (Z - mu) / sqrt(var + epsilon), scaled by gamma and "
+                                "shifted by beta.")
     variance = Z.var(axis=1, keepdims=True)
     denominators = {
         None: np.sqrt(variance + epsilon),
@@ -224,54 +326,44 @@ def bn_train_problem(Z, gamma, beta, epsilon, Z_tilde, function_name="batchnorm_
         "no_epsilon": np.sqrt(variance),
         "no_sqrt": variance + epsilon,
     }
-    messages = {
-        "unbiased_variance": "the variance divides by m - 1; batch norm uses the biased "
-                             "variance, dividing by m (np.var's default, ddof=0).",
-        "epsilon_outside_sqrt": "epsilon is added after the square root; it goes inside: "
-                                "sqrt(var + epsilon).",
-        "no_epsilon": "epsilon is missing: divide by sqrt(var + epsilon).",
-        "no_sqrt": "the square root is missing: divide by the standard deviation "
-                   "sqrt(var + epsilon), not the variance.",
-    }
     for mistake, expected in denominators.items():
-        if _close(D, expected, rtol=1e-6):
-            if mistake is None:
-                return None
-            return Problem(mistake, f"{function_name} in train mode: {messages[mistake]}")
-    return Problem("train_values", f"{function_name} in train mode divides by the wrong "
-                   "number: use sqrt(var + epsilon) with the batch variance of each row.")
+        if close(D, expected, rtol=1e-6):
+            return mistake and MISTAKES.problem(mistake, f"{function_name} in train mode "
+                                                "divides Z - mu by the wrong number.")
+    return MISTAKES.problem("train_values", f"{function_name} in train mode divides Z - mu by "
+                            "the wrong number: use sqrt(var + epsilon) with the batch variance "
+                            "of each row.")
 
 
 def bn_running_problem(old_mean, old_var, new_mean, new_var, Z, momentum,
                        function_name="batchnorm_forward"):
     """A Problem when the running averages after one train-mode call on Z (n, m) are not
     momentum * old + (1 - momentum) * (batch mean, batch variance), else None."""
-    for key, value in (("running_mean", new_mean), ("running_var", new_var)):
+    for key, value in zip(RUNNING, (new_mean, new_var)):
         problem = _array_problem(value, old_mean.shape, f'bn_state["{key}"]', function_name)
         if problem:
             return problem
-    if _close(new_mean, old_mean, rtol=1e-9) and _close(new_var, old_var, rtol=1e-9):
-        return Problem("running_never_updated", f"{function_name} in train mode left the "
-                       "running averages unchanged: update bn_state[\"running_mean\"] and "
-                       "bn_state[\"running_var\"].")
+    if close(new_mean, old_mean, rtol=1e-9) and close(new_var, old_var, rtol=1e-9):
+        return MISTAKES.problem("running_never_updated", f"{function_name} in train mode left "
+                                "the running averages unchanged.")
     mu = Z.mean(axis=1, keepdims=True)
     weight = (new_mean - old_mean) / (mu - old_mean)  # the share the batch mean got
-    if _close(weight, np.full_like(weight, momentum), rtol=1e-6) and momentum != 0.5:
-        return Problem("running_weighted_wrong_way", f"{function_name}: the batch mean got "
-                       "weight momentum and the old average 1 - momentum; it is the other way "
-                       "round: momentum * running + (1 - momentum) * batch.")
-    if not _close(weight, np.full_like(weight, 1 - momentum), rtol=1e-6):
-        return Problem("running_values", f"{function_name}: the running mean should become "
-                       "momentum * running_mean + (1 - momentum) * (the batch mean).")
+    if close(weight, np.full_like(weight, momentum), rtol=1e-6) and momentum != 0.5:
+        return MISTAKES.problem("running_weighted_wrong_way", f"With momentum = {momentum}, "
+                                f"{function_name} moved the running mean {momentum} of the way "
+                                f"to the batch mean, not 1 - momentum = {1 - momentum:.2g}.")
+    if not close(weight, np.full_like(weight, 1 - momentum), rtol=1e-6):
+        return MISTAKES.problem("running_values", f"{function_name}: the running mean should "
+                                "become momentum * running_mean + (1 - momentum) * (the batch "
+                                "mean).")
     for variance, mistake in ((Z.var(axis=1, keepdims=True), None),
                               (Z.var(axis=1, ddof=1, keepdims=True), "unbiased_variance")):
-        if _close(new_var, momentum * old_var + (1 - momentum) * variance, rtol=1e-6):
-            if mistake is None:
-                return None
-            return Problem(mistake, f"{function_name}: the running variance averages the "
-                           "variance divided by m - 1; use the biased batch variance (ddof=0).")
-    return Problem("running_values", f"{function_name}: the running variance should become "
-                   "momentum * running_var + (1 - momentum) * (the batch variance).")
+        if close(new_var, momentum * old_var + (1 - momentum) * variance, rtol=1e-6):
+            return mistake and MISTAKES.problem(mistake, f"{function_name}: the running "
+                                                "variance averages an unbiased variance.")
+    return MISTAKES.problem("running_values", f"{function_name}: the running variance should "
+                            "become momentum * running_var + (1 - momentum) * (the batch "
+                            "variance).")
 
 
 def bn_test_problem(Z, gamma, beta, running_mean, running_var, epsilon, Z_tilde,
@@ -281,14 +373,14 @@ def bn_test_problem(Z, gamma, beta, running_mean, running_var, epsilon, Z_tilde,
     if problem:
         return problem
     Z_norm = (Z_tilde - beta) / gamma
-    if _close(Z_norm * np.sqrt(running_var + epsilon) + running_mean, Z, rtol=1e-6):
+    if close(Z_norm * np.sqrt(running_var + epsilon) + running_mean, Z, rtol=1e-6):
         return None
-    if _close(Z_norm.mean(axis=1), np.zeros(Z.shape[0]), atol=1e-6):
-        return Problem("batch_stats_in_test_mode", f"{function_name} in test mode normalizes "
-                       "with the batch's own mean and variance; use bn_state's running_mean "
-                       "and running_var.")
-    return Problem("test_values", f"{function_name} in test mode: Z_tilde = gamma * (Z - "
-                   "running_mean) / sqrt(running_var + epsilon) + beta.")
+    if close(Z_norm.mean(axis=1), np.zeros(Z.shape[0]), atol=1e-6):
+        return MISTAKES.problem("batch_stats_in_test_mode", f"In test mode the rows of "
+                                f"{function_name}'s Z_norm have mean 0, as with the batch's "
+                                "own mean and variance.")
+    return MISTAKES.problem("test_values", f"{function_name} in test mode: Z_tilde should be "
+                            "gamma * (Z - running_mean) / sqrt(running_var + epsilon) + beta.")
 
 
 def batchnorm_inputs(rng, n, m, epsilon, momentum):
@@ -304,6 +396,7 @@ def batchnorm_inputs(rng, n, m, epsilon, momentum):
 
 
 def copy_state(state):
+    """A copy of a bn_state whose arrays a call may change without touching ``state``'s."""
     return {key: np.array(value) if isinstance(value, np.ndarray) else value
             for key, value in state.items()}
 
@@ -318,54 +411,38 @@ def check_batchnorm_forward(function):
         before = copy_state(state)
         result = call(function, Z.copy(), gamma.copy(), beta.copy(), state, "train")
         if not isinstance(result, tuple) or len(result) != 2:
-            fail(f"{name} should return (Z_tilde, cache); got {type(result).__name__}.")
-        problem = bn_train_problem(Z, gamma, beta, epsilon, result[0], name) or \
-            bn_running_problem(before["running_mean"], before["running_var"],
-                               state["running_mean"], state["running_var"], Z, momentum, name)
-        if problem:
-            fail(problem.message)
+            fail(MISTAKES.problem("type", f"{name} returned a {type(result).__name__}; expected "
+                                  "the pair (Z_tilde, cache).").message)
+        _report(bn_train_problem(Z, gamma, beta, epsilon, result[0], name) or
+                bn_running_problem(before["running_mean"], before["running_var"],
+                                   state["running_mean"], state["running_var"], Z, momentum,
+                                   name))
         test_state = copy_state(before)
         Z_tilde, _ = call(function, Z.copy(), gamma.copy(), beta.copy(), test_state, "test")
-        problem = bn_test_problem(Z, gamma, beta, before["running_mean"],
-                                  before["running_var"], epsilon, Z_tilde, name)
-        if problem:
-            fail(problem.message)
-        if not (_close(test_state["running_mean"], before["running_mean"], rtol=0) and
-                _close(test_state["running_var"], before["running_var"], rtol=0)):
-            fail(f"{name} changed the running averages in test mode; only train mode "
-                 "updates them.")
+        _report(bn_test_problem(Z, gamma, beta, before["running_mean"], before["running_var"],
+                                epsilon, Z_tilde, name))
+        if not all(close(test_state[key], before[key], rtol=0) for key in RUNNING):
+            fail(MISTAKES.problem("test_mode_updates_running", f"{name} changed bn_state in "
+                                  "test mode.").message)
     passed(name)
 
 
 # ------------------------------------------------------------------ batch norm, backward
 
-def numerical_batchnorm_gradients(forward, Z, gamma, beta, state, dZ_tilde, h=1e-5):
+def numerical_batchnorm_gradients(forward, Z, gamma, beta, state, dZ_tilde):
     """Two-sided numerical gradients of the train-mode ``forward`` at (Z, gamma, beta), in the
     course's scaling: for J = sum(dZ_tilde * Z_tilde) / m, returns (m * dJ/dZ, dJ/dgamma,
     dJ/dbeta), with the shapes of Z (n, m), gamma and beta (n, 1)."""
     m = Z.shape[1]
 
-    def J(Z, gamma, beta):
-        Z_tilde, _ = forward(Z.copy(), gamma.copy(), beta.copy(), copy_state(state), "train")
+    def cost_of(inputs):
+        Z_tilde, _ = forward(inputs["Z"].copy(), inputs["gamma"].copy(),
+                             inputs["beta"].copy(), copy_state(state), "train")
         return float(np.sum(dZ_tilde * Z_tilde)) / m
 
-    gradients = []
-    arrays = [np.array(Z, dtype=float), np.array(gamma, dtype=float),
-              np.array(beta, dtype=float)]
-    for which in range(3):
-        target = arrays[which]
-        gradient = np.zeros_like(target)
-        for index in np.ndindex(target.shape):
-            original = target[index]
-            target[index] = original + h
-            plus = J(*arrays)
-            target[index] = original - h
-            minus = J(*arrays)
-            target[index] = original
-            gradient[index] = (plus - minus) / (2 * h)
-        gradients.append(gradient)
-    gradients[0] *= m  # dZ is per example
-    return tuple(gradients)
+    gradients = numerical_gradients(cost_of, {"Z": Z, "gamma": gamma, "beta": beta},
+                                    epsilon=1e-5)
+    return m * gradients["dZ"], gradients["dgamma"], gradients["dbeta"]  # dZ is per example
 
 
 GRADIENT_TOLERANCE = 1e-6  # relative difference with the numerical gradient
@@ -375,42 +452,37 @@ def bn_backward_problem(Z, gradients, numerical, function_name="batchnorm_backwa
     """A Problem when the learner's (dZ, dgamma, dbeta) disagree with the numerical gradients
     (same order) for the train-mode batch norm of Z (n, m), naming the likely mistake."""
     n, m = Z.shape
-    if not isinstance(gradients, tuple) or len(gradients) != 3:
-        return Problem("type", f"{function_name} should return (dZ, dgamma, dbeta).")
+    if not isinstance(gradients, (tuple, list)) or len(gradients) != 3:
+        return MISTAKES.problem("type", f"{function_name} returned a "
+                                f"{type(gradients).__name__}; expected (dZ, dgamma, dbeta).")
     dZ, dgamma, dbeta = gradients
     for what, value in (("dgamma", dgamma), ("dbeta", dbeta)):
-        if not isinstance(value, np.ndarray):
-            return Problem("type", f"{function_name} returned {what} as a "
-                                   f"{type(value).__name__}; expected an array (n_l, 1).")
-        if value.shape != (n, 1):
-            if value.shape in ((1, m), (m,), (), (1, 1), (1,)):
-                return Problem(f"{what}_wrong_axis", f"{what} has shape {value.shape}; expected "
-                               f"{(n, 1)}: sum over the examples of the batch (axis=1, "
-                               "keepdims=True), one value per unit.")
-            return Problem("shape", f"{what} has shape {value.shape}; expected {(n, 1)}.")
+        problem = _array_problem(value, (n, 1), what, function_name)
+        if problem and isinstance(value, np.ndarray) and \
+                value.shape in ((1, m), (m,), (), (1, 1), (1,)):
+            return MISTAKES.problem(f"{what}_wrong_axis", f"{what} has shape {value.shape}; "
+                                    f"expected {(n, 1)}, one value per unit.")
+        if problem:
+            return problem
     problem = _array_problem(dZ, (n, m), "dZ", function_name)
     if problem:
         return problem
     dZ_num, dgamma_num, dbeta_num = numerical
-    agree = {what: relative_difference(value, expected) < GRADIENT_TOLERANCE
-             for what, value, expected in (("dZ", dZ, dZ_num), ("dgamma", dgamma, dgamma_num),
-                                           ("dbeta", dbeta, dbeta_num))}
-    if all(agree.values()):
-        return None
-    wrong = [(value, expected) for what, value, expected in
-             (("dgamma", dgamma, dgamma_num), ("dbeta", dbeta, dbeta_num)) if not agree[what]]
+    wrong = [(value, expected) for value, expected in ((dgamma, dgamma_num), (dbeta, dbeta_num))
+             if relative_difference(value, expected) >= GRADIENT_TOLERANCE]
     if wrong:
         if all(relative_difference(value, m * expected) < GRADIENT_TOLERANCE
                for value, expected in wrong):
-            return Problem("params_not_averaged", f"{function_name}: dgamma and dbeta are m "
-                           "times too large. Like dW and db they are gradients of the mean "
-                           "cost: divide their sums over the batch by m.")
-        return Problem("param_values", f"{function_name}: dgamma or dbeta disagrees with the "
-                       "numerical gradient: dbeta = mean of dZ_tilde, dgamma = mean of "
-                       "dZ_tilde * Z_norm, over axis 1.")
+            return MISTAKES.problem("params_not_averaged", f"{function_name}: dgamma and dbeta "
+                                    f"are {m} times the numerical gradients.")
+        return MISTAKES.problem("param_values", f"{function_name}: dgamma or dbeta disagrees "
+                                "with the numerical gradient.")
+    difference = relative_difference(dZ, dZ_num)
+    if difference < GRADIENT_TOLERANCE:
+        return None
     if relative_difference(dZ, dZ_num / m) < GRADIENT_TOLERANCE:
-        return Problem("dZ_divided_by_m", f"{function_name}: dZ is m times too small; dZ is "
-                       "per example (no 1/m), like dZ_tilde.")
+        return MISTAKES.problem("dZ_divided_by_m", f"{function_name}: dZ is the numerical "
+                                f"gradient divided by m = {m}.")
     # A forgotten path leaves a telltale error: constant along each row (the mean's path) or
     # proportional to z - mu in each row (the variance's path).
     error = dZ - dZ_num
@@ -421,13 +493,13 @@ def bn_backward_problem(Z, gradients, numerical, function_name="batchnorm_backwa
     row_constant = np.linalg.norm(error - error.mean(axis=1, keepdims=True)) < 1e-4 * size
     along_centered = np.linalg.norm(error - along * centered) < 1e-4 * size
     if along_centered and not row_constant:
-        return Problem("missing_variance_term", f"{function_name}: dZ misses the path through "
-                       "the variance: subtract Z_norm * mean(dZ_norm * Z_norm) too.")
+        return MISTAKES.problem("missing_variance_term", f"{function_name}: dZ differs from the "
+                                "numerical gradient by a multiple of Z - mu in each row.")
     if row_constant and not along_centered:
-        return Problem("missing_mean_term", f"{function_name}: dZ misses the path through the "
-                       "mean: subtract mean(dZ_norm) too, so each row of dZ sums to 0.")
-    return Problem("dZ_values", f"{function_name}: dZ disagrees with the numerical gradient "
-                   f"(relative difference {relative_difference(dZ, dZ_num):.1e}).")
+        return MISTAKES.problem("missing_mean_term", f"{function_name}: dZ differs from the "
+                                "numerical gradient by a constant in each row.")
+    return MISTAKES.problem("dZ_values", f"{function_name}: relative difference "
+                            f"{difference:.1e} between dZ and the numerical gradient.")
 
 
 def check_batchnorm_backward(function, forward):
@@ -441,13 +513,10 @@ def check_batchnorm_backward(function, forward):
         result = call(forward, Z.copy(), gamma.copy(), beta.copy(), copy_state(state), "train")
         problem = bn_train_problem(Z, gamma, beta, epsilon, result[0], forward.__name__)
         if problem:
-            fail(f"batchnorm_backward is checked through batchnorm_forward, which does not pass "
-                 f"yet: {problem.message}")
+            fail(MISTAKES.problem("forward_not_passing", problem.message).message)
         numerical = numerical_batchnorm_gradients(forward, Z, gamma, beta, state, dZ_tilde)
-        problem = bn_backward_problem(Z, call(function, dZ_tilde.copy(), result[1]), numerical,
-                                      name)
-        if problem:
-            fail(problem.message)
+        _report(bn_backward_problem(Z, call(function, dZ_tilde.copy(), result[1]), numerical,
+                                    name))
     passed(name)
 
 
@@ -457,11 +526,27 @@ SAMPLE_SIZE = 20_000  # large enough for every decade's share to be within 2% of
 MIN_DISTRIBUTION_SIZE = 10_000  # smaller samples are checked for shape and range only
 
 
-def _decade_shares(exponents, low, high):
-    """The share of ``exponents`` in each of the unit-wide bins of [low, high]."""
-    bins = max(int(round(high - low)), 1)
-    counts, _ = np.histogram(exponents, bins=bins, range=(low, high))
-    return counts / max(len(exponents), 1)
+def _exponent_problem(exponents, low_exp, high_exp, skewed, what, function_name):
+    """A Problem when ``exponents`` (as many as the samples) are not uniform in [low_exp,
+    high_exp]: the mistake ``skewed`` when most of them are in the top unit, else
+    not_log_uniform."""
+    if exponents.size < MIN_DISTRIBUTION_SIZE:
+        return None
+    bins = max(int(round(high_exp - low_exp)), 1)
+    counts, _ = np.histogram(exponents, bins=bins, range=(low_exp, high_exp))
+    shares = counts / max(exponents.size, 1)  # the share of each decade
+    if np.all(np.abs(shares - 1 / len(shares)) < 0.02):
+        return None
+    if shares[-1] > 0.8:
+        return MISTAKES.problem(skewed, f"{function_name}: {what} lies in [{high_exp - 1}, "
+                                f"{high_exp}] for {shares[-1]:.0%} of the samples.")
+    return MISTAKES.problem("not_log_uniform", f"{function_name}: {what} falls in the units of "
+                            f"[{low_exp}, {high_exp}] with the shares "
+                            f"{np.round(shares, 2).tolist()}.")
+
+
+def _within(values, low, high, slack):
+    return bool(np.all((values >= low - slack) & (values <= high + slack)))
 
 
 def log_uniform_problem(values, low_exp, high_exp, size, function_name="sample_log_uniform"):
@@ -471,25 +556,15 @@ def log_uniform_problem(values, low_exp, high_exp, size, function_name="sample_l
     problem = _array_problem(values, shape, "the samples", function_name)
     if problem:
         return problem
-    if np.all((values >= low_exp) & (values <= high_exp)) and high_exp <= 0:
-        return Problem("returned_exponent", f"{function_name} returned the exponents r; return "
-                       "10 ** r.")
-    if np.any(values < 10.0 ** low_exp * (1 - 1e-9)) or np.any(values > 10.0 ** high_exp *
-                                                                 (1 + 1e-9)):
-        return Problem("out_of_range", f"{function_name}({low_exp}, {high_exp}, ...) returned "
-                       f"values outside [10**{low_exp}, 10**{high_exp}].")
-    if values.size < MIN_DISTRIBUTION_SIZE:
-        return None
-    shares = _decade_shares(np.log10(values), low_exp, high_exp)
-    if np.all(np.abs(shares - 1 / len(shares)) < 0.02):
-        return None
-    if shares[-1] > 0.8:
-        return Problem("alpha_uniform", f"{function_name}: {shares[-1]:.0%} of the samples are "
-                       "in the top decade: the values are uniform, not their exponent. Draw r "
-                       "uniformly in [low_exp, high_exp], then return 10 ** r.")
-    return Problem("not_log_uniform", f"{function_name}: the exponents of the samples are not "
-                   "uniform in [low_exp, high_exp] (decade shares "
-                   f"{np.round(shares, 2).tolist()}).")
+    if _within(values, low_exp, high_exp, 0) and high_exp <= 0:
+        return MISTAKES.problem("returned_exponent", f"{function_name}'s samples all lie in "
+                                f"[{low_exp}, {high_exp}], the range of the exponents.")
+    low, high = 10.0 ** low_exp, 10.0 ** high_exp
+    if not _within(values, low * (1 - 1e-9), high * (1 + 1e-9), 0):
+        return MISTAKES.problem("out_of_range", f"{function_name}({low_exp}, {high_exp}, ...) "
+                                f"returned values outside [10**{low_exp}, 10**{high_exp}].")
+    return _exponent_problem(np.log10(values), low_exp, high_exp, "alpha_uniform",
+                             "log10(value)", function_name)
 
 
 def beta_problem(values, low_exp, high_exp, size, function_name="sample_beta"):
@@ -498,46 +573,32 @@ def beta_problem(values, low_exp, high_exp, size, function_name="sample_beta"):
     problem = _array_problem(values, shape, "the samples", function_name)
     if problem:
         return problem
-    if np.all((values >= 10.0 ** low_exp * (1 - 1e-9)) & (values <= 10.0 ** high_exp *
-                                                            (1 + 1e-9))):
-        return Problem("beta_as_power", f"{function_name} returned 10 ** r (these are 1 - beta, "
-                       "near 0); beta is 1 - 10 ** r, near 1.")
-    low, high = 1 - 10.0 ** high_exp, 1 - 10.0 ** low_exp
-    if np.any(values < low - 1e-12) or np.any(values > high + 1e-12):
-        return Problem("out_of_range", f"{function_name}({low_exp}, {high_exp}, ...) returned "
-                       f"values outside [1 - 10**{high_exp}, 1 - 10**{low_exp}].")
-    if values.size < MIN_DISTRIBUTION_SIZE:
-        return None
-    shares = _decade_shares(np.log10(1 - values), low_exp, high_exp)
-    if np.all(np.abs(shares - 1 / len(shares)) < 0.02):
-        return None
-    if shares[-1] > 0.8:
-        return Problem("beta_uniform", f"{function_name}: beta is uniform, so almost every "
-                       "sample has a short averaging window. Sample r uniformly and return "
-                       "1 - 10 ** r.")
-    return Problem("not_log_uniform", f"{function_name}: log10(1 - beta) is not uniform in "
-                   f"[low_exp, high_exp] (decade shares {np.round(shares, 2).tolist()}).")
+    if _within(values, 10.0 ** low_exp * (1 - 1e-9), 10.0 ** high_exp * (1 + 1e-9), 0):
+        return MISTAKES.problem("beta_as_power", f"{function_name}'s samples all lie in "
+                                f"[10**{low_exp}, 10**{high_exp}], near 0.")
+    if not _within(values, 1 - 10.0 ** high_exp, 1 - 10.0 ** low_exp, 1e-12):
+        return MISTAKES.problem("out_of_range", f"{function_name}({low_exp}, {high_exp}, ...) "
+                                f"returned values outside [1 - 10**{high_exp}, "
+                                f"1 - 10**{low_exp}].")
+    return _exponent_problem(np.log10(1 - values), low_exp, high_exp, "beta_uniform",
+                             "log10(1 - beta)", function_name)
 
 
 def _check_sampler(function, diagnose, low_exp, high_exp):
     __tracebackhide__ = True
     name = function.__name__
     small = call(function, low_exp, high_exp, (2, 3), np.random.default_rng(0))
-    if not isinstance(small, np.ndarray) or small.shape != (2, 3):
-        fail(f"{name}(..., size=(2, 3), rng) should return an array of shape (2, 3); got "
-             f"{getattr(small, 'shape', type(small).__name__)}.")
+    _report(_array_problem(small, (2, 3), "the samples for size=(2, 3)", name))
     before = global_rng_fingerprint()
     values = call(function, low_exp, high_exp, SAMPLE_SIZE, np.random.default_rng(1))
     if global_rng_fingerprint() != before:
-        fail(f"{name} used numpy's global random generator (np.random.uniform); draw from the "
-             "rng argument: rng.uniform(low_exp, high_exp, size).")
-    problem = diagnose(values, low_exp, high_exp, SAMPLE_SIZE, name)
-    if problem:
-        fail(problem.message)
+        fail(MISTAKES.problem("global_rng", f"{name} changed numpy's global random state "
+                              "(np.random.uniform?).").message)
+    _report(diagnose(values, low_exp, high_exp, SAMPLE_SIZE, name))
     again = call(function, low_exp, high_exp, SAMPLE_SIZE, np.random.default_rng(1))
     if not np.array_equal(values, again):
-        fail(f"{name} gave different samples for two generators with the same seed; draw "
-             "only from the rng argument.")
+        fail(MISTAKES.problem("unseeded", f"{name} was called twice with "
+                              "np.random.default_rng(1).").message)
     passed(name)
 
 
