@@ -9,7 +9,8 @@ import pytest
 from autograder.course import source_notebook
 from autograder.execution import results_tables
 from autograder.grading import grade_submission
-from autograder.selftest import mutate, namespace_with, solution_sources, verdicts_with
+from autograder.judging import reference_namespace
+from autograder.selftest import mutate, solution_sources, verdicts_with
 from autograder.suite import load_suite
 from helpers.checks import CheckFailed
 from helpers.checks import regularization as checks
@@ -110,7 +111,7 @@ def test_every_mistake_of_the_brief_has_a_mutant():
         "test_backward_propagation_with_dropout": {"no_division", "different_mask"},
     }
     for grade_id, names in required.items():
-        with_mutants = {m.name for m in suite.tests[grade_id].mistakes if m.mutant}
+        with_mutants = set(suite.tests[grade_id].mutants)
         assert names <= with_mutants, (grade_id, names - with_mutants)
 
 
@@ -137,8 +138,9 @@ def test_failed_hidden_tests_say_only_the_catalogued_hint():
 
 def test_the_numerical_oracle_agrees_with_the_reference_gradients():
     from autograder.suites.regularization import (BACKWARD_CASES, L2_CASES, _fixed_masks,
-                                                  masked_forward, numerical_gradients)
-    namespace = namespace_with(ASSIGNMENT)
+                                                  masked_forward)
+    from helpers.checks import numerical_gradients
+    namespace = reference_namespace(ASSIGNMENT)
     layers_dims, m, lambd, seed = L2_CASES[0]
     parameters, X, Y = checks.example_net(layers_dims, m, seed)
     _, cache = namespace["forward_propagation"](X, parameters)
@@ -161,7 +163,7 @@ def test_the_numerical_oracle_agrees_with_the_reference_gradients():
 def test_single_example_property_matches_the_reference():
     """The visible backward check's oracle (the plain net with scaled weights) agrees with the
     reference dropout backward pass on one example."""
-    namespace = namespace_with(ASSIGNMENT)
+    namespace = reference_namespace(ASSIGNMENT)
     parameters, X, Y = checks.example_net([3, 8, 6, 1], 1, 4)
     _, cache = namespace["forward_propagation_with_dropout"](X, parameters, 0.6,
                                                              np.random.default_rng(3))
@@ -193,10 +195,10 @@ VISIBLE_MESSAGES = {
         "biases_penalized": "biases are penalized", "sum_squared": "(sum of W)^2",
         "not_squared": "without the square", "penalty_missing": "penalty is missing"},
     "test_backward_propagation_with_regularization": {
-        "term_missing": "has no regularization term", "half_term": "(lambd / (2 * m))",
+        "term_missing": "gets no regularization term", "half_term": "(lambd / (2 * m))",
         "double_term": "(2 * lambd / m)", "no_m": "gets lambd * W1",
         "wrong_sign": "added, not subtracted", "bias_term": "penalty has no biases",
-        "layer_missed": "every layer's dW"},
+        "layer_not_regularized": "every layer's dW"},
     "test_forward_propagation_with_dropout": {
         "mask_shape": "one draw for every unit and every example",
         "mask_not_binary": "it holds other values", "mask_reversed": "comparison is reversed",
@@ -211,30 +213,32 @@ VISIBLE_MESSAGES = {
         "forward_wrong": "with keep_prob = 1 (nothing dropped)"},
     "test_backward_propagation_with_dropout": {
         "different_mask": "draws new random numbers", "mask_not_applied": "still gets a gradient",
-        "no_division": "divide dA by keep_prob too",
+        "no_division": "too small by powers of keep_prob",
         "divided_twice": "divide dA by keep_prob once per layer"},
 }
 
 
 def catalogued_mutants():
-    return [pytest.param(test.grade_id, test.solution_id, mistake,
-                         id=f"{test.solution_id}-{mistake.name}")
+    return [pytest.param(test.grade_id, test.solution_id, name, mutant,
+                         id=f"{test.solution_id}-{name}")
             for test in load_suite(ASSIGNMENT).tests.values()
-            for mistake in test.mistakes if mistake.mutant]
+            for name, mutant in test.mutants.items()]
 
 
-@pytest.mark.parametrize("grade_id,function,mistake", catalogued_mutants())
-def test_visible_check_names_each_catalogued_mistake(grade_id, function, mistake):
-    cell = mutate(solution_sources(ASSIGNMENT)[function], mistake.mutant)
-    namespace = namespace_with(ASSIGNMENT, {function: cell})
+@pytest.mark.parametrize("grade_id,function,name,mutant", catalogued_mutants())
+def test_visible_check_names_each_catalogued_mistake(grade_id, function, name, mutant):
+    cell = mutate(solution_sources(ASSIGNMENT)[function], mutant)
+    namespace = reference_namespace(ASSIGNMENT, {function: cell})
     with np.errstate(all="ignore"), pytest.raises(CheckFailed) as failure:
         CHECKS[function](namespace)
-    assert VISIBLE_MESSAGES[grade_id][mistake.name] in str(failure.value), str(failure.value)
+    message = str(failure.value)
+    assert VISIBLE_MESSAGES[grade_id][name] in message, message
+    assert checks.MISTAKES[name].hint in message, message
 
 
 def test_visible_checks_pass_the_reference_and_alternatives_and_flag_stubs(capsys):
     solutions = solution_sources(ASSIGNMENT)
-    for namespace in (namespace_with(ASSIGNMENT), namespace_with(ASSIGNMENT, {
+    for namespace in (reference_namespace(ASSIGNMENT), reference_namespace(ASSIGNMENT, {
             name: mutate(solutions[name], body) for name, body in ALTERNATIVES.items()})):
         for run in CHECKS.values():
             run(namespace)
@@ -248,13 +252,19 @@ def test_visible_checks_pass_the_reference_and_alternatives_and_flag_stubs(capsy
 
 def test_penalty_diagnosis_names_the_variants():
     parameters, _, _ = checks.example_net([2, 4, 3, 1], 5, 0)
-    variants = checks.penalty_variants(parameters, 0.7, 5)
-    assert checks.penalty_problem(1.0 + variants["right"], 1.0, parameters, 0.7, 5) is None
-    for name in ("lambda_over_m", "no_m", "biases_penalized", "not_squared", "penalty_missing"):
-        problem = checks.penalty_problem(1.0 + variants[name], 1.0, parameters, 0.7, 5)
+    W = [parameters[f"W{l}"] for l in (1, 2, 3)]
+    squares = sum(float((w ** 2).sum()) for w in W)
+    biases = sum(float((parameters[f"b{l}"] ** 2).sum()) for l in (1, 2, 3))
+    right = 0.7 / 10 * squares
+    variants = {"lambda_over_m": 0.7 / 5 * squares, "no_m": 0.7 / 2 * squares,
+                "biases_penalized": 0.7 / 10 * (squares + biases),
+                "not_squared": 0.7 / 10 * sum(np.linalg.norm(w) for w in W),
+                "penalty_missing": 0.0}
+    assert checks.penalty_problem(1.0 + right, 1.0, parameters, 0.7, 5) is None
+    for name, penalty in variants.items():
+        problem = checks.penalty_problem(1.0 + penalty, 1.0, parameters, 0.7, 5)
         assert problem.mistake == name
-    assert checks.penalty_problem(np.array([[1.0 + variants["right"]]]), 1.0, parameters, 0.7,
-                                  5) is None
+    assert checks.penalty_problem(np.array([[1.0 + right]]), 1.0, parameters, 0.7, 5) is None
     assert checks.penalty_problem(None, 1.0, parameters, 0.7, 5).mistake == "type"
 
 
@@ -264,9 +274,9 @@ def test_wrong_submission_loses_exactly_its_cells_points(tmp_path):
     suite = load_suite(ASSIGNMENT)
     wrong = {
         "compute_cost_with_regularization": suite.tests[
-            "test_compute_cost_with_regularization"].mistake("biases_penalized").mutant,
+            "test_compute_cost_with_regularization"].mutants["biases_penalized"],
         "forward_propagation_with_dropout": suite.tests[
-            "test_forward_propagation_with_dropout"].mistake("mask_reversed").mutant,
+            "test_forward_propagation_with_dropout"].mutants["mask_reversed"],
     }
     folder = tmp_path / "submitted" / "ada" / ASSIGNMENT
     write_submission(folder, ASSIGNMENT, wrong)
@@ -303,8 +313,8 @@ def test_backward_dropout_is_graded_without_the_learners_forward_pass(tmp_path):
     backward = suite.tests["test_backward_propagation_with_dropout"]
     folder = tmp_path / "submitted" / "bo" / ASSIGNMENT
     write_submission(folder, ASSIGNMENT, {
-        "forward_propagation_with_dropout": forward.mistake("no_division").mutant,
-        "backward_propagation_with_dropout": backward.mistake("mask_not_applied").mutant})
+        "forward_propagation_with_dropout": forward.mutants["no_division"],
+        "backward_propagation_with_dropout": backward.mutants["mask_not_applied"]})
 
     result = grade_submission("bo", ASSIGNMENT, folder)
     cells = {cell.grade_id: cell for cell in result.cells}
