@@ -60,19 +60,29 @@ def test_every_name_a_check_or_judge_can_emit_is_catalogued(root, assignment):
             assert any(m.name.startswith(prefix) for m in catalogue), (path.name, prefix)
 
 
+def table_keys(path):
+    """String keys of the dict literals in the file at ``path``: the names of a table a judge
+    or check looks its diagnosis up in ({mistake: what that mistake gives})."""
+    return {key.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Dict) for key in node.keys
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_catalogued_mistake_can_be_emitted(root, assignment):
     """No dead entries: each name is emitted somewhere, or listed by a test and produced from
-    a name the judge computes (an f-string prefix)."""
-    literals, prefixes = set(), set()
+    a name the judge computes (an f-string prefix) or looks up (a key of a table)."""
+    literals, prefixes, keys = set(), set(), set()
     for path in sources(root, assignment):
         found, starts = emitted_names(path)
         literals |= found
         prefixes |= starts
+        keys |= table_keys(path)
     suite = load_suite(assignment)
     listed = {name for test in suite.tests.values() for name in test.mistakes}
     dead = [m.name for m in suite.catalogue if m.name not in literals
             and not (m.name in listed and any(m.name.startswith(p) for p in prefixes))
+            and not (m.name in listed and m.name in keys)
             and not (m.name in listed and m.name in DIFFERENCE_KINDS)]
     assert not dead, f"catalogued but never diagnosed: {dead}"
 

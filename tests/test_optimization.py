@@ -9,7 +9,8 @@ import pytest
 from autograder.course import source_notebook
 from autograder.execution import results_tables
 from autograder.grading import grade_submission
-from autograder.selftest import mutate, namespace_with, solution_sources, verdicts_with
+from autograder.judging import reference_namespace
+from autograder.selftest import mutate, solution_sources, verdicts_with
 from autograder.suite import load_suite
 from helpers.checks import CheckFailed
 from helpers.checks import optimization as checks
@@ -111,15 +112,16 @@ def test_every_mistake_of_the_brief_has_a_mutant():
         "test_schedule_lr_decay": {"no_floor", "rounded", "ceil", "compounding"},
     }
     for grade_id, names in required.items():
-        with_mutants = {m.name for m in suite.tests[grade_id].mistakes if m.mutant}
+        with_mutants = set(suite.tests[grade_id].mutants)
         assert names <= with_mutants, (grade_id, names - with_mutants)
 
 
 def test_hidden_probes_use_non_default_hyperparameters():
     from autograder.suites import optimization as suite
-    assert all(t >= 2 for _, _, t, *_ in suite.ADAM_CASES[:3])
-    assert any(beta1 != 0.9 for *_, beta1, _, _ in suite.ADAM_CASES)
-    assert max(epsilon for *_, epsilon in suite.ADAM_CASES) >= 0.01
+    adam = [hyperparameters for _, _, hyperparameters in suite.ADAM_CASES]
+    assert all(case["t"] >= 2 for case in adam[:3])
+    assert any(case["beta1"] != 0.9 for case in adam)
+    assert max(case["epsilon"] for case in adam) >= 0.01
     assert any(epoch % interval for _, epoch, _, interval in suite.SCHEDULE_CASES if interval)
 
 
@@ -131,65 +133,27 @@ def _check(name):
 
 CHECKS = {name: _check(name) for name in ALTERNATIVES}
 
-# What the visible message says for each catalogued mutant: the learner reads the likely
-# mistake, not just "wrong".
-VISIBLE_MESSAGES = {
-    "uphill": "uphill",
-    "no_learning_rate": "learning rate is missing",
-    "b_not_updated": "b1 was not updated",
-    "different_permutations": "same permutation",
-    "rows_shuffled": "rows",
-    "last_batch_dropped": "last, smaller mini-batch",
-    "overlapping_batches": "in two mini-batches",
-    "empty_batch": "is empty",
-    "not_shuffled": "original order",
-    "global_rng": "global random state",
-    "wrong_keys": "the parameter's name",
-    "not_zero": "should be all zeros",
-    "wrong_shape": "has shape",
-    "same_dict": "same dict",
-    "no_one_minus_beta": "(1 - beta) factor",
-    "beta_swapped": "swapped",
-    "gradient_not_velocity": "gradient instead of the velocity",
-    "old_velocity": "old velocity",
-    "epsilon_in_sqrt": "inside the square root",
-    "epsilon_in_s": "epsilon was added to s",
-    "no_one_minus_beta2": "(1 - beta2) factor",
-    "gradient_not_squared": "not squared",
-    "no_square_root": "instead of its square root",
-    "bias_correction_power": "(1 - beta1)^t",
-    "t_incremented": "t + 1",
-    "t_from_zero": "t - 1",
-    "uncorrected_update": "uncorrected v and s",
-    "corrected_stored": "bias-corrected value",
-    "no_one_minus_beta1": "(1 - beta1) factor",
-    "exponential": "exponential",
-    "no_decay_rate": "decay_rate is missing",
-    "brackets": "brackets",
-    "no_floor": "not rounded down",
-    "rounded": "nearest integer",
-    "ceil": "rounded up",
-    "compounding": "compounding",
-}
 
 
 def catalogued_mutants():
-    return [pytest.param(test.solution_id, mistake, id=f"{test.solution_id}-{mistake.name}")
+    return [pytest.param(test.function, name, mutant, id=f"{test.function}-{name}")
             for test in load_suite(ASSIGNMENT).tests.values()
-            for mistake in test.mistakes if mistake.mutant]
+            for name, mutant in test.mutants.items()]
 
 
-@pytest.mark.parametrize("function,mistake", catalogued_mutants())
-def test_visible_check_names_each_catalogued_mistake(function, mistake):
-    cell = mutate(solution_sources(ASSIGNMENT)[function], mistake.mutant)
-    namespace = namespace_with(ASSIGNMENT, {function: cell})
+@pytest.mark.parametrize("function,mistake,mutant", catalogued_mutants())
+def test_visible_check_names_each_catalogued_mistake(function, mistake, mutant):
+    """The learner reads the likely mistake, not just "wrong": the catalogued hint of the very
+    mistake the mutant makes."""
+    cell = mutate(solution_sources(ASSIGNMENT)[function], mutant)
+    namespace = reference_namespace(ASSIGNMENT, {function: cell})
     with np.errstate(all="ignore"), pytest.raises(CheckFailed) as failure:
         CHECKS[function](namespace)
-    assert VISIBLE_MESSAGES[mistake.name] in str(failure.value), str(failure.value)
+    assert checks.MISTAKES[mistake].hint in str(failure.value), str(failure.value)
 
 
 def test_visible_checks_pass_the_reference_and_alternatives_and_flag_stubs(capsys):
-    for namespace in (namespace_with(ASSIGNMENT), namespace_with(ASSIGNMENT, {
+    for namespace in (reference_namespace(ASSIGNMENT), reference_namespace(ASSIGNMENT, {
             name: mutate(solution_sources(ASSIGNMENT)[name], body)
             for name, body in ALTERNATIVES.items()})):
         for run in CHECKS.values():
@@ -217,11 +181,11 @@ def test_mini_batch_diagnostics_accept_any_partition_order():
 def test_wrong_submission_loses_exactly_its_cells_points(tmp_path):
     suite = load_suite(ASSIGNMENT)
     wrong = {
-        "random_mini_batches": suite.tests["test_random_mini_batches"].mistake(
-            "different_permutations").mutant,
-        "update_parameters_with_adam": suite.tests["test_update_parameters_with_adam"].mistake(
-            "bias_correction_power").mutant,
-        "schedule_lr_decay": suite.tests["test_schedule_lr_decay"].mistake("rounded").mutant,
+        "random_mini_batches": suite.tests["test_random_mini_batches"].mutants[
+            "different_permutations"],
+        "update_parameters_with_adam": suite.tests["test_update_parameters_with_adam"].mutants[
+            "bias_correction_power"],
+        "schedule_lr_decay": suite.tests["test_schedule_lr_decay"].mutants["rounded"],
     }
     folder = tmp_path / "submitted" / "lee" / ASSIGNMENT
     write_submission(folder, ASSIGNMENT, wrong)
