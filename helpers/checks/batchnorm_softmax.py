@@ -477,8 +477,8 @@ def bn_backward_problem(Z, gradients, numerical, function_name="batchnorm_backwa
                                     f"are {m} times the numerical gradients.")
         return MISTAKES.problem("param_values", f"{function_name}: dgamma or dbeta disagrees "
                                 "with the numerical gradient.")
-    difference = relative_difference(dZ, dZ_num)
-    if difference < GRADIENT_TOLERANCE:
+    gap = relative_difference(dZ, dZ_num)
+    if gap < GRADIENT_TOLERANCE:
         return None
     if relative_difference(dZ, dZ_num / m) < GRADIENT_TOLERANCE:
         return MISTAKES.problem("dZ_divided_by_m", f"{function_name}: dZ is the numerical "
@@ -499,7 +499,7 @@ def bn_backward_problem(Z, gradients, numerical, function_name="batchnorm_backwa
         return MISTAKES.problem("missing_mean_term", f"{function_name}: dZ differs from the "
                                 "numerical gradient by a constant in each row.")
     return MISTAKES.problem("dZ_values", f"{function_name}: relative difference "
-                            f"{difference:.1e} between dZ and the numerical gradient.")
+                            f"{gap:.1e} between dZ and the numerical gradient.")
 
 
 def check_batchnorm_backward(function, forward):
