@@ -17,10 +17,9 @@ pytest.importorskip("torch", reason="PyTorch is not installed (the learner's ins
 from autograder.course import source_notebook  # noqa: E402
 from autograder.execution import results_tables  # noqa: E402
 from autograder.grading import grade_submission  # noqa: E402
-from autograder.plain import decode, encode  # noqa: E402
+from autograder.judging import plain_probe, reference_namespace, verdict  # noqa: E402
 from autograder.running import Limits  # noqa: E402
-from autograder.selftest import mutate, namespace_with, solution_sources, \
-    verdicts_with  # noqa: E402
+from autograder.selftest import mutate, solution_sources, verdicts_with  # noqa: E402
 from autograder.suite import load_suite  # noqa: E402
 from helpers.checks import CheckFailed  # noqa: E402
 from helpers.checks import pytorch as checks  # noqa: E402
@@ -114,17 +113,17 @@ def build_model(layers_dims, seed=0):
 
 def test_correct_alternatives_pass_every_hidden_test():
     verdicts = verdicts_with(ASSIGNMENT, ALTERNATIVES)
-    assert all(verdict.passed for verdict in verdicts.values()), verdicts
+    assert all(result.passed for result in verdicts.values()), verdicts
 
 
 def test_a_hand_built_module_passes():
     suite = load_suite(ASSIGNMENT)
     test = suite.tests["test_build_model"]
-    reference = decode(encode(test.probe(namespace_with(ASSIGNMENT))))
-    student = namespace_with(ASSIGNMENT, {"build_model": HAND_BUILT_MODEL})
+    reference = plain_probe(test, reference_namespace(ASSIGNMENT))
+    student = reference_namespace(ASSIGNMENT, {"build_model": HAND_BUILT_MODEL})
     assert type(student["build_model"](([2, 3, 1]))).__name__ == "Net"
-    verdict = test.judge(decode(encode(test.probe(student))), reference)
-    assert verdict.passed, verdict
+    result = verdict(test, plain_probe(test, student), reference)
+    assert result.passed, result
 
 
 @pytest.mark.parametrize("body,mistake", [
@@ -137,8 +136,8 @@ def test_a_hand_built_module_passes():
      "seed_ignored"),
 ])
 def test_initializations_that_misuse_the_seed_fail(body, mistake):
-    verdict = verdicts_with(ASSIGNMENT, {"build_model": body})["test_build_model"]
-    assert not verdict.passed and verdict.mistake == mistake, verdict
+    result = verdicts_with(ASSIGNMENT, {"build_model": body})["test_build_model"]
+    assert not result.passed and result.mistake == mistake, result
 
 
 def test_every_mistake_of_the_brief_has_a_mutant():
@@ -154,7 +153,7 @@ def test_every_mistake_of_the_brief_has_a_mutant():
         "test_predict_classes": {"train_mode", "wrong_axis"},
     }
     for grade_id, names in required.items():
-        with_mutants = {m.name for m in suite.tests[grade_id].mistakes if m.mutant}
+        with_mutants = set(suite.tests[grade_id].mutants)
         assert names <= with_mutants, (grade_id, names - with_mutants)
 
 
@@ -162,8 +161,8 @@ def test_the_reference_optimizers_follow_the_course_rules_of_assignment_4():
     """An independent oracle: the reference solution of Assignment 4's update rules, on the
     NumPy net, against make_optimizer's trajectories."""
     torch = pytest.importorskip("torch")
-    course = namespace_with("optimization")
-    mine = namespace_with(ASSIGNMENT)
+    course = reference_namespace("optimization")
+    mine = reference_namespace(ASSIGNMENT)
     parameters, X, Y = checks.random_net([3, 6, 4, 1], 20, seed=3)
     hyper = {"beta": 0.8, "beta1": 0.7, "beta2": 0.95, "epsilon": 1e-4}
     for name in ("gd", "momentum", "rmsprop", "adam"):
@@ -235,23 +234,23 @@ VISIBLE_MESSAGES = {
 
 
 def catalogued_mutants():
-    return [pytest.param(test.solution_id, mistake, id=f"{test.solution_id}-{mistake.name}")
+    return [pytest.param(test.function, name, mutant, id=f"{test.function}-{name}")
             for test in load_suite(ASSIGNMENT).tests.values()
-            for mistake in test.mistakes if mistake.mutant]
+            for name, mutant in test.mutants.items()]
 
 
-@pytest.mark.parametrize("function,mistake", catalogued_mutants())
-def test_visible_check_names_each_catalogued_mistake(function, mistake):
-    cell = mutate(solution_sources(ASSIGNMENT)[function], mistake.mutant)
-    namespace = namespace_with(ASSIGNMENT, {function: cell})
+@pytest.mark.parametrize("function,mistake,mutant", catalogued_mutants())
+def test_visible_check_names_each_catalogued_mistake(function, mistake, mutant):
+    cell = mutate(solution_sources(ASSIGNMENT)[function], mutant)
+    namespace = reference_namespace(ASSIGNMENT, {function: cell})
     with pytest.raises(CheckFailed) as failure:
         _run_check(function, namespace)
-    assert VISIBLE_MESSAGES[function, mistake.name] in str(failure.value), str(failure.value)
+    assert VISIBLE_MESSAGES[function, mistake] in str(failure.value), str(failure.value)
 
 
 def test_visible_checks_pass_the_reference_and_alternatives_and_flag_stubs(capsys):
     solutions = solution_sources(ASSIGNMENT)
-    for namespace in (namespace_with(ASSIGNMENT), namespace_with(ASSIGNMENT, {
+    for namespace in (reference_namespace(ASSIGNMENT), reference_namespace(ASSIGNMENT, {
             name: mutate(solutions[name], body) for name, body in ALTERNATIVES.items()})):
         for function in ALTERNATIVES:
             _run_check(function, namespace)
@@ -274,10 +273,10 @@ def test_the_first_cell_says_what_to_do_without_torch(root):
 def test_wrong_submission_loses_exactly_its_cells_points(tmp_path):
     suite = load_suite(ASSIGNMENT)
     wrong = {
-        "compute_cost_from_logits": suite.tests["test_compute_cost_from_logits"].mistake(
-            "unstable").mutant,
-        "make_optimizer": suite.tests["test_make_optimizer"].mistake("dampening").mutant,
-        "predict_classes": suite.tests["test_predict_classes"].mistake("train_mode").mutant,
+        "compute_cost_from_logits": suite.tests["test_compute_cost_from_logits"].mutants[
+            "unstable"],
+        "make_optimizer": suite.tests["test_make_optimizer"].mutants["dampening"],
+        "predict_classes": suite.tests["test_predict_classes"].mutants["train_mode"],
     }
     folder = tmp_path / "submitted" / "ada" / ASSIGNMENT
     write_submission(folder, ASSIGNMENT, wrong)
@@ -313,11 +312,11 @@ def test_the_grading_process_never_imports_torch(root):
     script = (
         "import sys\n"
         "sys.modules['torch'] = None  # any import of torch now fails\n"
-        "from autograder.judging import reference_outputs\n"
+        "from autograder.judging import reference_outputs, verdict\n"
         "from autograder.suite import load_suite\n"
         "suite = load_suite('pytorch')\n"
         "outputs = reference_outputs('pytorch').outputs\n"
-        "verdicts = [suite.tests[g].judge(o, o).passed for g, o in outputs.items()]\n"
+        "verdicts = [verdict(suite.tests[g], o, o).passed for g, o in outputs.items()]\n"
         "print(len(verdicts), all(verdicts))\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                           text=True, timeout=600)
