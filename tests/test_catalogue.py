@@ -68,22 +68,27 @@ def table_keys(path):
             if isinstance(key, ast.Constant) and isinstance(key.value, str)}
 
 
+def mentioned_names(path):
+    """The strings of ``path`` outside the Mistake(...) entries that define the catalogue."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    defining = {id(arg) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name) and node.func.id == "Mistake"
+                for arg in node.args}
+    return {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and id(node) not in defining}
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_catalogued_mistake_can_be_emitted(root, assignment):
-    """No dead entries: each name is emitted somewhere, or listed by a test and produced from
-    a name the judge computes (an f-string prefix) or looks up (a key of a table)."""
-    literals, prefixes, keys = set(), set(), set()
+    """No dead entries: each name appears in the checks or the suite outside its catalogue
+    entry (a diagnosis, a table of diagnoses, a test's list), or is made from a prefix that a
+    check or judge computes."""
+    mentioned, prefixes = set(), set()
     for path in sources(root, assignment):
-        found, starts = emitted_names(path)
-        literals |= found
-        prefixes |= starts
-        keys |= table_keys(path)
-    suite = load_suite(assignment)
-    listed = {name for test in suite.tests.values() for name in test.mistakes}
-    dead = [m.name for m in suite.catalogue if m.name not in literals
-            and not (m.name in listed and any(m.name.startswith(p) for p in prefixes))
-            and not (m.name in listed and m.name in keys)
-            and not (m.name in listed and m.name in DIFFERENCE_KINDS)]
+        mentioned |= mentioned_names(path)
+        prefixes |= emitted_names(path)[1]
+    dead = [m.name for m in load_suite(assignment).catalogue if m.name not in mentioned
+            and not any(m.name.startswith(prefix) for prefix in prefixes)]
     assert not dead, f"catalogued but never diagnosed: {dead}"
 
 
