@@ -12,11 +12,14 @@ from autograder.course import source_notebook
 from autograder.execution import results_tables
 from autograder.grading import grade_submission
 from autograder.notebooks import grade_id_of
-from autograder.selftest import mutate, namespace_with, solution_sources
+from autograder.judging import plain_probe, reference_namespace, verdict
+from autograder.selftest import mutate, solution_sources
 from autograder.suite import load_suite
 from helpers.checks import CheckFailed
-from helpers.checks.gradient_checking import (check_backward_propagation_n,
-                                              check_gradient_check, check_gradient_check_n)
+from helpers.checks.gradient_checking import (check_backward_propagation,
+                                              check_backward_propagation_n,
+                                              check_forward_propagation, check_gradient_check,
+                                              check_gradient_check_n)
 
 ASSIGNMENT = "gradient_checking"
 SUITE = load_suite(ASSIGNMENT)
@@ -44,7 +47,16 @@ backward_ok = np.less(difference, THRESHOLD)
 
 
 def mutant(grade_id, name):
-    return SUITE.tests[grade_id].mistake(name).mutant
+    return SUITE.tests[grade_id].mutants[name]
+
+
+def judged(solution_id, cell):
+    """The verdict of the graded test of ``solution_id`` with ``cell`` as its solution cell, and
+    the learner's function."""
+    test = SUITE.tests["test_" + solution_id]
+    namespace = reference_namespace(ASSIGNMENT, {solution_id: cell})
+    reference = plain_probe(test, reference_namespace(ASSIGNMENT))
+    return verdict(test, plain_probe(test, namespace), reference), namespace[solution_id]
 
 
 def write_submission(folder, replacements):
@@ -92,7 +104,7 @@ def test_each_mistake_loses_the_points_of_its_function(tmp_path, one_d, n_d):
         assert cells[grade_id].points == 0 and cells[grade_id].status == "failed"
         assert cells[grade_id].mistake == mistake, cells[grade_id]
         assert cells[grade_id].message.startswith(
-            SUITE.tests[grade_id].mistake(mistake).hint)
+            SUITE.catalogue[mistake].hint)
     for grade_id in ("test_forward_propagation", "test_backward_propagation",
                      "test_backward_propagation_n"):
         assert cells[grade_id].points == POINTS[grade_id], cells[grade_id]
@@ -124,11 +136,9 @@ def test_unfixed_backprop_and_a_wrong_1d_derivative_lose_their_points(tmp_path):
 
 def test_loop_free_alternative_passes_the_visible_check_and_the_judge():
     cell = mutate(solution_sources(ASSIGNMENT)["gradient_check_n"], LOOP_FREE)
-    namespace = namespace_with(ASSIGNMENT, {"gradient_check_n": cell})
-    check_gradient_check_n(namespace["gradient_check_n"])
-    test = SUITE.tests["test_gradient_check_n"]
-    reference = test.probe(namespace_with(ASSIGNMENT))
-    assert test.judge(test.probe(namespace), reference).passed
+    result, function = judged("gradient_check_n", cell)
+    check_gradient_check_n(function)
+    assert result.passed, result
 
 
 IN_PLACE = """\
@@ -157,11 +167,8 @@ backward_ok = bool(difference < 2e-7)
                                               ("gradient_check", ABS_1D)])
 def test_other_correct_implementations_pass(solution_id, body):
     cell = mutate(solution_sources(ASSIGNMENT)[solution_id], body)
-    function = namespace_with(ASSIGNMENT, {solution_id: cell})[solution_id]
-    test = SUITE.tests["test_" + solution_id]
-    reference = test.probe(namespace_with(ASSIGNMENT))
-    verdict = test.judge(test.probe({solution_id: function}), reference)
-    assert verdict.passed, verdict
+    result, function = judged(solution_id, cell)
+    assert result.passed, result
     {"gradient_check_n": check_gradient_check_n,
      "gradient_check": check_gradient_check}[solution_id](function)
 
@@ -169,7 +176,28 @@ def test_other_correct_implementations_pass(solution_id, body):
 def _with_mutant(grade_id, name):
     solution = SUITE.tests[grade_id].solution_id
     cell = mutate(solution_sources(ASSIGNMENT)[solution], mutant(grade_id, name))
-    return namespace_with(ASSIGNMENT, {solution: cell})[solution]
+    return reference_namespace(ASSIGNMENT, {solution: cell})[solution]
+
+
+@pytest.mark.parametrize("function,name,message", [
+    ("forward_propagation", "sum", r"returned 5; expected 6\. .*adds theta and x"),
+    ("forward_propagation", "wrong_cost", "does not return J = theta \\* x"),
+    ("backward_propagation", "derivative_wrt_x", "returns theta, the derivative"),
+    ("backward_propagation", "returns_J", "returns J itself"),
+    ("backward_propagation", "wrong_derivative", "does not return dJ/dtheta"),
+])
+def test_visible_1d_model_checks_name_the_mistake(function, name, message):
+    check = {"forward_propagation": check_forward_propagation,
+             "backward_propagation": check_backward_propagation}[function]
+    with pytest.raises(CheckFailed, match=message):
+        check(_with_mutant("test_" + function, name))
+
+
+def test_a_name_error_is_a_global_only_when_the_function_does_not_define_the_name():
+    explain = SUITE.tests["test_gradient_check"].explain_error
+    assert explain("NameError: name 'dtheta' is not defined") == "global_name"
+    assert explain("NameError: name 'theta_plus' is not defined") is None  # a typo of its own
+    assert explain("TypeError: unsupported operand") is None
 
 
 @pytest.mark.parametrize("name,message", [
@@ -219,14 +247,14 @@ def test_visible_nd_check_names_the_mistake(name, message):
     ("bugs_not_fixed", "db1 is 4 times .* dW2 is 2 times"),
 ])
 def test_visible_backprop_check_names_the_array(name, message):
-    namespace = namespace_with(ASSIGNMENT)
+    namespace = reference_namespace(ASSIGNMENT)
     with pytest.raises(CheckFailed, match=message):
         check_backward_propagation_n(_with_mutant("test_backward_propagation_n", name),
                                      namespace["forward_propagation_n"])
 
 
 def test_given_buggy_backprop_has_exactly_the_planted_bugs():
-    namespace = namespace_with(ASSIGNMENT)
+    namespace = reference_namespace(ASSIGNMENT)
     parameters = namespace["random_parameters"]([4, 5, 3, 1], seed=4, bias_scale=0.5)
     rng = np.random.default_rng(4)
     X, Y = rng.standard_normal((4, 7)), (rng.random((1, 7)) < 0.5).astype(float)
