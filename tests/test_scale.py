@@ -45,7 +45,7 @@ def small_class(tmp_path_factory):
     submissions.write_submission(folder / "ada" / ASSIGNMENT, ASSIGNMENT)
     submissions.write_submission(folder / "bo" / ASSIGNMENT, ASSIGNMENT, release=True)
     submissions.write_submission(folder / "cy" / ASSIGNMENT, ASSIGNMENT,
-                                 {"initialize_parameters_he": he.mistake("scale_fan_out").mutant})
+                                 {"initialize_parameters_he": he.mutants["scale_fan_out"]})
     submissions.write_submission(folder / "di" / ASSIGNMENT, ASSIGNMENT,
                                  {"initialize_parameters_zeros": SLOW_BUT_CORRECT})
     (folder / "ed" / ASSIGNMENT).mkdir(parents=True)

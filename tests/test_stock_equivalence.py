@@ -31,10 +31,10 @@ def test_fast_path_scores_equal_stock_nbgrader_autograde(tmp_path):
     submissions.write_submission(folder / "stub" / ASSIGNMENT, ASSIGNMENT, release=True)
     submissions.write_submission(folder / "xavier" / ASSIGNMENT, ASSIGNMENT, {
         "initialize_parameters_he":
-            suite.tests["test_initialize_parameters_he"].mistake("scale_xavier").mutant})
+            suite.tests["test_initialize_parameters_he"].mutants["scale_xavier"]})
     submissions.write_submission(folder / "row_bias" / ASSIGNMENT, ASSIGNMENT, {
         "initialize_parameters_zeros":
-            suite.tests["test_initialize_parameters_zeros"].mistake("b_row").mutant})
+            suite.tests["test_initialize_parameters_zeros"].mutants["b_row"]})
 
     sockets = tmp_path / "sockets"  # stock's kernels talk over IPC, as ours do
     sockets.mkdir()
