@@ -60,14 +60,6 @@ def test_every_name_a_check_or_judge_can_emit_is_catalogued(root, assignment):
             assert any(m.name.startswith(prefix) for m in catalogue), (path.name, prefix)
 
 
-def table_keys(path):
-    """String keys of the dict literals in the file at ``path``: the names of a table a judge
-    or check looks its diagnosis up in ({mistake: what that mistake gives})."""
-    return {key.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, ast.Dict) for key in node.keys
-            if isinstance(key, ast.Constant) and isinstance(key.value, str)}
-
-
 def mentioned_names(path):
     """The strings of ``path`` outside the Mistake(...) entries that define the catalogue."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
