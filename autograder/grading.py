@@ -76,15 +76,15 @@ def grade_submission(student, assignment, folder, root=None, limits=Limits(), fu
         result.cells.append(CellResult(grade_id, earned, points, status,
                                        message or "passed", mistake))
         result.score += earned
-        in_kernel = replays.get(grade_id)
-        if in_kernel is not None and status in ("passed", "failed") and \
-                in_kernel.status in ("ok", "error") and \
-                (in_kernel.status == "ok") != (status == "passed"):
+        replayed = replays.get(grade_id)  # the test cell run as nbgrader runs it
+        if replayed is not None and status in ("passed", "failed") and \
+                replayed.status in ("ok", "error") and \
+                (replayed.status == "ok") != (status == "passed"):
             result.review = True
             result.notes.append(
-                f"{grade_id}: the test cell {'passed' if in_kernel.status == 'ok' else 'failed'} "
-                f"in the submission's own kernel but the isolated check {status}; the isolated "
-                "check counts — review this submission")
+                f"{grade_id}: the test cell {'passed' if replayed.status == 'ok' else 'failed'} "
+                f"in the submission's own namespace but the isolated check {status}; the "
+                "isolated check counts — review this submission")
     statuses = [step.status for step in run.steps.values()]
     for status in LIMIT_STATUSES:
         if status in statuses:
