@@ -61,7 +61,7 @@ def student_nbgrader(base, student, *args, exchange):
 
 
 def mutant(grade_id, name):
-    return load_suite(ASSIGNMENT).tests[grade_id].mistake(name).mutant
+    return load_suite(ASSIGNMENT).tests[grade_id].mutants[name]
 
 
 def run_class(base, root, students):
