@@ -18,11 +18,13 @@ every cell at once, and ipykernel cancels only the requests that have already ar
 cell fails (``stop_on_error_timeout`` = 0 s), so on a loaded machine later cells could still
 run; ``install()`` gives them STOP_ON_ERROR_SECONDS to arrive.
 
-It also gives every plot of the notebook the course's colours (``helpers.plots`` sets
-matplotlib's colour cycle when imported), even a plot drawn with pyplot alone.
+Importing this module installs nothing: a notebook's first code cell calls
+``helpers.notebook.setup_notebook()``, which calls ``install()``.
 """
 
 import linecache
+
+from helpers.checks import CheckFailed
 
 STUB_LINES = ("# YOUR CODE HERE", "raise NotImplementedError()")
 STOP_ON_ERROR_SECONDS = 1.0
@@ -57,8 +59,6 @@ def stub_text(name):
 
 
 def _show(shell, etype, value, tb, tb_offset=None):
-    from helpers.checks import CheckFailed
-
     if issubclass(etype, CheckFailed):
         lines = check_failed_text(value)
     elif issubclass(etype, NotImplementedError) and stub_name(tb):
@@ -81,9 +81,6 @@ def install(shell=None):
         shell = get_ipython()
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
-    from helpers import plots  # noqa: F401 - the course palette becomes matplotlib's default
-    from helpers.checks import CheckFailed
-
     shell.set_custom_exc((CheckFailed, NotImplementedError), _show)
     kernel = getattr(shell, "kernel", None)  # ipykernel's Kernel, when the shell has one
     if kernel is not None and hasattr(kernel, "stop_on_error_timeout"):

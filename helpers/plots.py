@@ -1,6 +1,7 @@
 """Plots the notebooks show. Every function draws on an Axes (a new figure when none is given)
 and returns it; colours come from one course palette so a method keeps its colour across the
-course."""
+course. Importing this module changes no matplotlib setting; ``use_course_style()`` does (a
+notebook's first cell calls it through ``helpers.notebook.setup_notebook()``)."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,8 +12,10 @@ PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#d
            "#8c8c8c")
 
 
-# A plot that names no colour takes the next one from the same palette, in the same order.
-plt.rcParams["axes.prop_cycle"] = plt.cycler(color=PALETTE)
+def use_course_style():
+    """Make PALETTE matplotlib's colour cycle: from now on a plot that names no colour, even one
+    drawn with pyplot alone, takes the next colour of the palette, in the same order."""
+    plt.rcParams["axes.prop_cycle"] = plt.cycler(color=PALETTE)
 
 
 def colour_for(index):

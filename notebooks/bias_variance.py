@@ -21,8 +21,11 @@ import numpy as np
 
 from helpers.lectures import wavy_boundary, wavy_classes
 from helpers.network import relu
+from helpers.notebook import setup_notebook
 from helpers.plots import colour_for, plot_decision_boundary
 from helpers.widgets import LivePlot, buttons, options_slider
+
+setup_notebook()  # the course's plot colours
 
 # %% [markdown]
 # ## 1. Two numbers tell you a lot

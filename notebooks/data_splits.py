@@ -18,8 +18,11 @@
 import numpy as np
 
 from helpers.lectures import rotated_classes
+from helpers.notebook import setup_notebook
 from helpers.plots import CLASS_COLOURS, colour_for
 from helpers.widgets import LivePlot, log_slider, slider
+
+setup_notebook()  # the course's plot colours
 
 # %% [markdown]
 # ## 1. Three sets, three jobs

@@ -20,8 +20,10 @@
 import numpy as np
 
 from helpers.lectures import daily_temperatures
+from helpers.notebook import setup_notebook
 from helpers.widgets import LivePlot, checkbox, slider
 
+setup_notebook()  # the course's plot colours
 temperatures = daily_temperatures(365, seed=1)  # (365,) degrees Celsius, one per day
 days = np.arange(1, len(temperatures) + 1)
 

@@ -21,8 +21,11 @@
 # %%
 import numpy as np
 
+from helpers.notebook import setup_notebook
 from helpers.plots import colour_for
 from helpers.widgets import LivePlot, buttons, options_slider, slider
+
+setup_notebook()  # the course's plot colours
 
 # %% [markdown]
 # ## 1. Grid or random?

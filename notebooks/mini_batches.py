@@ -19,9 +19,12 @@
 # %%
 import numpy as np
 
+from helpers.notebook import setup_notebook
 from helpers.plots import colour_for
 from helpers.surfaces import plot_contours
 from helpers.widgets import LivePlot, options_slider, slider
+
+setup_notebook()  # the course's plot colours
 
 # %% [markdown]
 # ## 1. One epoch, many updates

@@ -21,10 +21,13 @@ from matplotlib import colormaps
 
 from helpers.lectures import house_prices, uniform_parameters
 from helpers.network import predict
+from helpers.notebook import setup_notebook
 from helpers.plots import CLASS_COLOURS, colour_for
 from helpers.surfaces import follow
 from helpers.training import train
 from helpers.widgets import LivePlot, buttons, log_slider, options_slider, slider
+
+setup_notebook()  # the course's plot colours
 
 # %% [markdown]
 # ## 1. The recipe

@@ -21,11 +21,13 @@
 # %%
 import numpy as np
 
+from helpers.notebook import setup_notebook
 from helpers.plots import colour_for
 from helpers.surfaces import (elongated_bowl, follow, plateau, plot_contours, plot_paths,
                               saddle)
 from helpers.widgets import LivePlot, buttons, log_slider, slider
 
+setup_notebook()  # the course's plot colours
 surfaces = {surface.name: surface for surface in (elongated_bowl(), saddle(), plateau())}
 
 # %% [markdown]

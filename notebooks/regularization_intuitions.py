@@ -24,9 +24,12 @@ import numpy as np
 from helpers.lectures import uniform_parameters, wavy_boundary, wavy_classes
 from helpers.network import (accuracy, linear_backward, linear_forward, predict, relu,
                              relu_backward, sigmoid, sigmoid_cross_entropy_backward)
+from helpers.notebook import setup_notebook
 from helpers.plots import colour_for, plot_decision_boundary
 from helpers.training import train
 from helpers.widgets import LivePlot, buttons, checkbox, log_slider, options_slider, slider
+
+setup_notebook()  # the course's plot colours
 
 # %% [markdown]
 # ## 1. An overfitting network

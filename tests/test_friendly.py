@@ -1,12 +1,15 @@
-"""helpers.friendly: in IPython, a failed visible check and a called stub show one plain line,
+"""helpers.friendly: in IPython, once the notebook's first cell has called
+helpers.notebook.setup_notebook(), a failed visible check and a called stub show one plain line,
 the cell still fails with the same exception, and every other error keeps its traceback."""
 
 import re
 
+import matplotlib
 import pytest
 
 from helpers import friendly
 from helpers.checks import CheckFailed
+from helpers.notebook import setup_notebook
 
 STUB = '''
 def initialize_things(n):
@@ -21,10 +24,14 @@ def initialize_things(n):
 @pytest.fixture
 def shell():
     from IPython.core.interactiveshell import InteractiveShell
-    shell = InteractiveShell()
-    assert friendly.install(shell)
+    colours = matplotlib.rcParams["axes.prop_cycle"]
+    shell = InteractiveShell.instance()  # the running shell, as get_ipython() finds it
+    assert shell.custom_exceptions == ()  # importing helpers installed nothing
+    assert setup_notebook()
     yield shell
     shell.set_custom_exc((), None)
+    InteractiveShell.clear_instance()
+    matplotlib.rcParams["axes.prop_cycle"] = colours
 
 
 def shown(capsys):
@@ -69,3 +76,4 @@ def test_other_errors_keep_their_traceback(shell, capsys):
 
 def test_outside_ipython_nothing_is_installed():
     assert friendly.install() is False  # pytest is not an IPython shell
+    assert setup_notebook() is False

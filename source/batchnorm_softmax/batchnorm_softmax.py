@@ -35,7 +35,9 @@ from helpers.checks.batchnorm_softmax import (check_batchnorm_backward, check_ba
                                               check_sample_log_uniform, check_softmax,
                                               check_softmax_backward)
 from helpers.datasets import load_spirals
+from helpers.notebook import setup_notebook
 
+setup_notebook()  # failed checks in one plain line, and the course's plot colours
 C = 3  # number of classes
 X, labels, test_X, test_labels = load_spirals()
 # The last 256 training examples are a dev set for choosing hyperparameters; the test set is

@@ -31,6 +31,9 @@ from helpers.checks.gradient_checking import (check_backward_propagation,
 from helpers.gradcheck import (THRESHOLD, dictionary_to_vector, gradients_to_vector,
                                report_check, vector_to_dictionary)
 from helpers.network import compute_cost, relu, sigmoid
+from helpers.notebook import setup_notebook
+
+setup_notebook()  # failed checks in one plain line, and the course's plot colours
 
 # %% [markdown]
 # ## 1. The idea, in one dimension

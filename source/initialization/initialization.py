@@ -28,8 +28,10 @@ from helpers.checks.initialization import (check_initialize_parameters_he,
                                            check_initialize_parameters_zeros)
 from helpers.datasets import load_circles
 from helpers.network import accuracy, compute_cost, model_forward, predict
+from helpers.notebook import setup_notebook
 from helpers.training import train
 
+setup_notebook()  # failed checks in one plain line, and the course's plot colours
 train_X, train_Y, test_X, test_Y = load_circles()
 
 # %% [markdown]

@@ -35,7 +35,9 @@ from helpers.checks.optimization import (check_initialize_adam, check_initialize
                                          check_update_parameters_with_rmsprop)
 from helpers.datasets import load_moons
 from helpers.network import accuracy, compute_cost, model_backward, model_forward, predict
+from helpers.notebook import setup_notebook
 
+setup_notebook()  # failed checks in one plain line, and the course's plot colours
 train_X, train_Y, test_X, test_Y = load_moons()
 
 # %% [markdown]

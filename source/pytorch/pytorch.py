@@ -37,7 +37,9 @@ from helpers.checks.pytorch import (check_autograd_gradients, check_build_model,
                                     check_predict_classes, check_train_step)
 from helpers.datasets import load_circles, load_spirals
 from helpers.network import compute_cost, model_backward, model_forward
+from helpers.notebook import setup_notebook
 
+setup_notebook()  # failed checks in one plain line, and the course's plot colours
 torch.set_num_threads(1)  # these nets are small: splitting each product over threads costs more
 train_X, train_Y, test_X, test_Y = load_circles()  # NumPy arrays, X (2, 300), Y (1, 300)
 X_t, Y_t = torch.from_numpy(train_X), torch.from_numpy(train_Y.astype(float))  # as tensors

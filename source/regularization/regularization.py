@@ -33,7 +33,9 @@ from helpers.checks.regularization import (check_backward_propagation_with_dropo
 from helpers.datasets import load_football
 from helpers.network import (accuracy, compute_cost, linear_backward, linear_forward, predict,
                              relu, relu_backward, sigmoid, sigmoid_cross_entropy_backward)
+from helpers.notebook import setup_notebook
 
+setup_notebook()  # failed checks in one plain line, and the course's plot colours
 train_X, train_Y, test_X, test_Y = load_football()
 
 # %% [markdown]
