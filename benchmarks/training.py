@@ -6,7 +6,7 @@ number of steps, timed in one run.
     .venv/bin/python benchmarks/training.py --quick         # seconds: proves it works, no targets
 
 The NumPy side is the code the notebooks run: helpers.training.train (full batch) and
-train_mini_batches(..., packed=True), as Assignment 4 trains on the moons, with its Adam
+train_mini_batches, as Assignment 4 trains on the moons, with its Adam
 (source/optimization: update_parameters_with_adam, initialize_adam, random_mini_batches),
 falling back to a plain Adam written the same way when that notebook is absent. The PyTorch side
 is an ordinary torch loop: nn.Sequential, an optimizer from torch.optim, BCEWithLogitsLoss,
@@ -167,7 +167,7 @@ def numpy_run(case, X, Y, parameters, steps, optimizers, step_costs=None, parts=
     _, history = train_mini_batches(
         X, Y, parameters, num_epochs=steps, step=step, batches=epochs.__getitem__,
         cost=compute_cost if step_costs is None else cost,
-        record_every=10 if step_costs is None else 1, progress=False, packed=True)
+        record_every=10 if step_costs is None else 1, progress=False)
     return history.final_cost
 
 

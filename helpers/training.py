@@ -1,25 +1,25 @@
 """The training loops the notebooks use: full-batch gradient descent (``train``) and mini-batches
 with any update rule (``train_mini_batches``), both recording a cost History.
 
-How a step is taken. ``_AnyNet`` (below) is the plain loop: call ``forward``, ``backward``, then
-``W := W - learning_rate * dW`` for every parameter. Read it to see what every step does; it runs
-whenever you pass your own forward/backward (dropout, L2, batch norm, ...).
+Each loop is the plain one: call ``forward``, then ``backward``, then update the parameters
+(``W := W - learning_rate * dW`` in train, the caller's ``step`` in train_mini_batches). It
+runs whenever you pass your own forward/backward (dropout, L2, batch norm, ...).
 
-For the given net (``forward=model_forward, backward=model_backward``, the defaults) the same
-step runs on arrays allocated once. On the course's small nets a step is a few dozen NumPy
-calls on tiny arrays, and the time goes to the overhead of each call and to allocating its
-result, not to arithmetic; so ``_FullBatchNet`` (train) and ``_MiniBatchNet``
-(train_mini_batches) write into preallocated buffers with ``out=`` and take fewer, cheaper
-calls: np.dot rather than np.matmul, 0-d arrays rather than Python floats as constants. In
-train the bias joins the product, Z = [W b] [A_prev; 1], dW and db come out of one product,
-and every parameter lives in one flat vector, so that the update is a single call; with
-``packed=True`` train_mini_batches hands an elementwise update rule every weight and every
-bias as one array each, so that the learner's rule makes a third of the calls. They sum the
-same numbers in another order, so they agree with the plain loop to rounding (about 1e-15;
-like any change of BLAS or CPU, more where gradient descent itself is chaotic, e.g. huge
-weights with a large learning rate).
+One fast path, ``_GivenNet``, computes the same forward and backward for the given net
+(``forward=model_forward, backward=model_backward``, the defaults). On the course's small nets
+a step is a few dozen NumPy calls on tiny arrays, so the time goes to the overhead of each
+call and to allocating its result, not to arithmetic; ``_GivenNet`` writes into arrays
+allocated once (``out=``) and makes fewer calls: the bias joins the product, and in train
+every parameter lives in one flat vector, so that the update is a single call. Whether it
+serves a step is decided by explicit conditions on the parameters and the data
+(``_given_net_sizes``, ``_GivenNet.fits`` and ``_GivenNet.load``); anything else goes to the
+plain loop, whose functions then say what is wrong. It sums the same numbers in another
+order, so it agrees with the plain loop to rounding (about 1e-15; like any change of BLAS or
+CPU, more where gradient descent itself is chaotic, e.g. huge weights with a large learning
+rate).
 """
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +29,8 @@ from helpers.progress import progress_bar
 
 PROGRESS_EVERY = 250  # steps between two progress-bar updates: never every step
 _ZERO, _ONE = np.zeros(()), np.ones(())  # 0-d arrays: faster operands than 0.0 and 1.0
+_FLOAT64 = np.dtype(np.float64)
+_SIGMOID_ERRSTATE = {"over": "ignore", "under": "ignore"}  # as helpers.network.sigmoid
 
 
 @dataclass
@@ -67,44 +69,62 @@ def train(X, Y, parameters, *, learning_rate, num_iterations, forward=model_forw
     if record_every < 1:
         raise ValueError(f"record_every must be >= 1, got {record_every}")
     parameters = {key: np.array(value, dtype=float) for key, value in parameters.items()}
-    net = None
-    if forward is model_forward and backward is model_backward:
-        net = _FullBatchNet.build(X, Y, parameters)
-    if net is None:
-        net = _AnyNet(X, Y, parameters, forward, backward)
+    given = forward is model_forward and backward is model_backward
+    sizes = _given_net_sizes(parameters) if given else None
+    net = _GivenNet(parameters, sizes) if sizes is not None else None
+    if net is not None and net.fits(X, Y):
+        net.use(X)
+        parameters = net.parameters  # views of net.theta, which every step updates in place
+        forward_pass = net.forward
+        numerics = np.errstate(**_SIGMOID_ERRSTATE)  # for net.forward, over the whole loop
+
+        def gradient_descent_step():
+            net.backward(Y, learning_rate)  # net.gradient = learning_rate * [dW db], all layers
+            np.subtract(net.theta, net.gradient, out=net.theta)  # every W and b at once
+    else:
+        AL = caches = None
+        numerics = contextlib.nullcontext()  # forward and backward handle their own
+
+        def forward_pass():
+            nonlocal AL, caches
+            AL, caches = forward(X, parameters)
+            return AL
+
+        def gradient_descent_step():
+            grads = backward(AL, Y, caches)
+            for key, value in parameters.items():
+                value -= learning_rate * grads["d" + key]  # in place: W := W - learning_rate dW
+
+    caller_errstate = np.geterr()  # the cost and on_record run with the caller's settings
     history = History()
-
-    def record(iteration, AL):
-        history.record(iteration, cost(AL, Y))
-        if on_record is not None:
-            on_record(iteration, net.parameters)
-
     bar = progress_bar(num_iterations, description) if progress else None
     next_record, next_bar = 0, PROGRESS_EVERY
     try:
-        with net.numerics():
-            for i in range(num_iterations):
-                AL = net.forward()
-                if i == next_record:
-                    with net.callbacks():
-                        record(i, net.output(AL))
+        with numerics:
+            for i in range(num_iterations + 1):
+                AL_now = forward_pass()
+                if i == next_record or i == num_iterations:
+                    with np.errstate(**caller_errstate):
+                        history.record(i, cost(AL_now.copy(), Y))  # the fast path reuses AL
+                        if on_record is not None:
+                            on_record(i, parameters)
                     next_record += record_every
+                if i == num_iterations:
+                    break
                 if bar is not None and i == next_bar:
                     bar.update(i - bar.n)
                     next_bar += PROGRESS_EVERY
-                net.gradient_descent_step(learning_rate)  # W := W - learning_rate * dW, for all
-            AL = net.forward()
-        record(num_iterations, net.output(AL))
+                gradient_descent_step()
     finally:
         if bar is not None:
             bar.update(num_iterations - bar.n)
             bar.close()
-    return net.trained_parameters(), history
+    return {key: np.array(value) for key, value in parameters.items()}, history
 
 
 def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=model_forward,
                        backward=model_backward, cost=compute_cost, record_every=1,
-                       progress=True, description="training", on_record=None, packed=False):
+                       progress=True, description="training", on_record=None):
     """Train with mini-batches and any update rule.
 
     X: (n_x, m); Y: (1, m) (or (C, m)); parameters: dict of arrays (copied, not modified).
@@ -117,45 +137,25 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
     in those epochs. ``on_record(epoch, parameters)`` is called at the same moments. The
     progress bar advances every few hundred steps (never every step).
 
-    ``packed=True`` (the given net only) is for update rules that treat every number on its
-    own, as gradient descent, momentum, RMSprop and Adam do: each weight moves according to its
-    own gradient and its own averages. ``step`` then receives all the weights as one array and
-    all the biases as another, ``{"W1": (number of weights, 1), "b1": (number of biases, 1)}``
-    with ``grads`` ``{"dW1", "db1"}`` to match (W1, W2, ... flattened one after the other, then
-    b1, b2, ...), as if the net had a single layer. Same numbers, same operations on each: the
-    result is identical to the last bit, in a third of the NumPy calls. ``on_record`` and the
-    returned parameters are unpacked as usual.
-
     Returns (trained parameters, History) with History.iterations counting epochs.
     """
     if num_epochs < 1:
         raise ValueError(f"num_epochs must be >= 1, got {num_epochs}")
     parameters = {key: np.array(value, dtype=float) for key, value in parameters.items()}
     given = forward is model_forward and backward is model_backward
-    net = _MiniBatchNet.build(parameters) if given else None
-    if packed and net is None:
-        raise ValueError("packed=True needs the given net: the default forward and backward, "
-                         "and parameters W1, b1, ..., WL, bL of float arrays that fit together")
-    if packed:
-        order = list(parameters)  # the caller's key order, for the trained parameters
-        parameters = net.pack(parameters)
-        gradients = net.packed_gradients
-    else:
-        def gradients(X_batch, Y_batch, parameters):
-            """(AL, grads) of one mini-batch; AL may be a buffer that the next step overwrites."""
-            if net is not None:
-                try:
-                    return net.gradients(X_batch, Y_batch, parameters)
-                except (ValueError, TypeError, KeyError, AttributeError):
-                    pass  # unexpected shapes or keys: let the given functions say what is wrong
-            AL, caches = forward(X_batch, parameters)
-            return AL, backward(AL, Y_batch, caches)
+    sizes = _given_net_sizes(parameters) if given else None
+    net = _GivenNet(parameters, sizes) if sizes is not None else None
 
-    def unpacked(parameters):
-        if not packed:
-            return parameters
-        net.unpack_into_buffers(parameters)
-        return {key: net.views[key].copy() for key in order}
+    def gradients(X_batch, Y_batch, parameters):
+        """(AL, grads) of one mini-batch, grads as model_backward returns them."""
+        if net is not None and net.fits(X_batch, Y_batch) and net.load(parameters):
+            net.use(X_batch)
+            with np.errstate(**_SIGMOID_ERRSTATE):
+                AL = net.forward()
+            net.backward(Y_batch, 1.0)
+            return AL, net.grads()
+        AL, caches = forward(X_batch, parameters)
+        return AL, backward(AL, Y_batch, caches)
 
     history = History()
     bar = progress_bar(num_epochs, description) if progress else None
@@ -169,14 +169,17 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
                 AL, grads = gradients(X_batch, Y_batch, parameters)
                 if recorded:
                     size = X_batch.shape[1]
-                    total += cost(AL.copy() if net is not None else AL, Y_batch) * size
+                    total += cost(AL.copy(), Y_batch) * size  # the fast path reuses AL
                     count += size
                 t += 1
                 parameters = step(parameters, grads, t)
+                if not isinstance(parameters, dict):
+                    raise TypeError(f"step must return the parameters, a dict like the one it "
+                                    f"received; it returned a {type(parameters).__name__}")
             if recorded:
                 history.record(epoch, total / max(count, 1))
                 if on_record is not None:
-                    on_record(epoch, unpacked(parameters))
+                    on_record(epoch, parameters)
             if bar is not None and t >= next_bar:
                 bar.update(epoch + 1 - bar.n)
                 next_bar = t + PROGRESS_EVERY
@@ -184,52 +187,11 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
         if bar is not None:
             bar.update(num_epochs - bar.n)
             bar.close()
-    return unpacked(parameters), history
+    return parameters, history
 
 
-class _AnyNet:
-    """Full-batch steps for any ``forward``/``backward``: call them, then update every parameter."""
-
-    def __init__(self, X, Y, parameters, forward, backward):
-        self.X, self.Y, self.parameters = X, Y, parameters
-        self.forward_pass, self.backward_pass = forward, backward
-
-    def forward(self):
-        self.AL, self.caches = self.forward_pass(self.X, self.parameters)
-        return self.AL
-
-    def gradient_descent_step(self, learning_rate):
-        grads = self.backward_pass(self.AL, self.Y, self.caches)
-        for key, value in self.parameters.items():
-            value -= learning_rate * grads["d" + key]  # in place: W := W - learning_rate * dW
-
-    def output(self, AL):
-        return AL
-
-    def trained_parameters(self):
-        return self.parameters
-
-    def numerics(self):  # numpy's error handling is left to forward and backward
-        return _UNCHANGED
-
-    callbacks = numerics
-
-
-class _Unchanged:
-    """A context manager that does nothing."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-_UNCHANGED = _Unchanged()
-
-
-class _FullBatchNet:
-    """train's step for the given net, on arrays allocated once (see the module docstring).
+class _GivenNet:
+    """model_forward and model_backward of the given net, on arrays allocated once.
 
     Layout. One flat vector ``theta`` holds, layer after layer, the block [W^[l] b^[l]]
     (n_l, n_{l-1} + 1); ``gradient`` holds the matching blocks [dW^[l] db^[l]]. The
@@ -238,269 +200,107 @@ class _FullBatchNet:
         Z^[l] = [W b] [A^[l-1]; 1]                      (the bias joins the product)
         [dW db] = dZ^[l] [A^[l-1]; 1]^T / m             (db = sum of dZ over examples / m)
 
-    are one matrix product each. dZ^[L] is multiplied by learning_rate / m at once (a row of
-    m numbers), so the products give learning_rate * [dW db] and the update W := W -
-    learning_rate * dW of every parameter is one call on ``theta``. The ReLU masks of small
-    layers are floats, sign(A) (1 where Z > 0, since A = max(Z, 0)), which multiply faster than
-    booleans; large layers keep boolean masks, which are faster to make.
+    are one matrix product each. Lists indexed by layer hold layer l at index l - 1. The
+    arrays of each batch size are allocated at its first batch (``_Buffers``).
     """
 
-    def __init__(self, X, Y, parameters, sizes):
-        L, m = len(sizes) - 1, X.shape[1]
-        self.m = m
+    def __init__(self, parameters, sizes):
+        L = len(sizes) - 1
         blocks = [(sizes[l], sizes[l - 1] + 1) for l in range(1, L + 1)]
         ends = np.cumsum([rows * columns for rows, columns in blocks]).tolist()
         self.theta, self.gradient = np.empty(ends[-1]), np.empty(ends[-1])
-        Wb, dWb = [], []  # [W^[l] b^[l]] and [dW^[l] db^[l]] blocks, views of the vectors
-        for (rows, columns), start, end in zip(blocks, [0] + ends, ends):
-            Wb.append(self.theta[start:end].reshape(rows, columns))
-            dWb.append(self.gradient[start:end].reshape(rows, columns))
-        views = {}
-        for l, block in enumerate(Wb, start=1):
-            block[:, :-1], block[:, -1:] = parameters[f"W{l}"], parameters[f"b{l}"]
-            views[f"W{l}"], views[f"b{l}"] = block[:, :-1], block[:, -1:]
-        self.parameters = {key: views[key] for key in parameters}  # in the caller's order
-        # [A^[l]; 1] for l = 0..L-1, with A^[0] = X
-        inputs = [np.ones((n + 1, m)) for n in sizes[:-1]]
-        inputs[0][:-1] = X
-        Z = [np.empty((n, m)) for n in sizes[1:]]
-        self.AL = np.empty((sizes[-1], m))
-        self.dZ_L = np.empty((sizes[-1], m))
-        self.Y = np.asarray(Y, dtype=float)  # labels 0 and 1 are exact as floats
-        # (block, input, Z^[l], A^[l] written into the next input) for the hidden layers
-        self.hidden = [(Wb[l], inputs[l], Z[l], inputs[l + 1][:-1]) for l in range(L - 1)]
-        self.output_layer = (Wb[-1], inputs[-1], Z[-1])
-        # from layer L down to 2: ([dW db] block, [A^[l-1]; 1]^T, W^T, dA^[l-1] = dZ^[l-1]
-        # buffer, Z^[l-1], A^[l-1], its ReLU mask); then layer 1's block and [X; 1]^T
-        self.backward_plan = [(dWb[l], inputs[l].T, Wb[l][:, :-1].T, np.empty(Z[l - 1].shape),
-                               Z[l - 1], inputs[l][:-1], _relu_mask(Z[l - 1].shape))
-                              for l in range(L - 1, 0, -1)]
-        self.first_layer = (dWb[0], inputs[0].T)
+        self.Wb = [self.theta[start:end].reshape(shape)  # [W^[l] b^[l]], views of theta
+                   for shape, start, end in zip(blocks, [0] + ends, ends)]
+        self.dWb = [self.gradient[start:end].reshape(shape)  # [dW^[l] db^[l]]
+                    for shape, start, end in zip(blocks, [0] + ends, ends)]
+        self.W_T = [Wb[:, :-1].T for Wb in self.Wb]  # W^[l]^T, for dA^[l-1] = W^T dZ^[l]
+        self.views = {}  # "W1": view of W^[1] in theta, "b1": ..., in the order W1, b1, W2, ...
+        for l, Wb in enumerate(self.Wb, start=1):
+            self.views[f"W{l}"], self.views[f"b{l}"] = Wb[:, :-1], Wb[:, -1:]
+        self.load(parameters)  # always True here: _given_net_sizes checked them
+        self.parameters = {key: self.views[key] for key in parameters}  # the caller's order
+        self.grad_views = [(f"dW{l}", dWb[:, :-1], f"db{l}", dWb[:, -1:])  # model_backward's
+                           for l, dWb in reversed(list(enumerate(self.dWb, start=1)))]  # order
+        self.sizes, self.buffers, self.batch = sizes, {}, None
 
-    @classmethod
-    def build(cls, X, Y, parameters):
-        """A _FullBatchNet for the given net, or None when X, Y or the parameters do not fit it."""
-        sizes = _given_net_sizes(parameters)
-        if sizes is None or not isinstance(X, np.ndarray) or X.ndim != 2 \
-                or X.dtype != np.float64 or X.shape[0] != sizes[0] \
-                or np.shape(Y) != (sizes[-1], X.shape[1]):
-            return None
-        return cls(X, Y, parameters, sizes)
+    def fits(self, X, Y):
+        """Whether X (n_x, m) is a float array of the net's input size and Y is (n_L, m)."""
+        return (isinstance(X, np.ndarray) and X.dtype is _FLOAT64 and X.ndim == 2
+                and X.shape[0] == self.sizes[0] and np.shape(Y) == (self.sizes[-1], X.shape[1]))
+
+    def load(self, parameters):
+        """Copy W1, b1, ..., WL, bL into theta and return True; or return False, when they are
+        not exactly float64 arrays of this net's shapes (theta is then partly written: the
+        next load writes all of it)."""
+        if len(parameters) != len(self.views):
+            return False
+        for key, view in self.views.items():
+            value = parameters.get(key)
+            if type(value) is not np.ndarray or value.shape != view.shape \
+                    or value.dtype is not _FLOAT64:
+                return False
+            np.copyto(view, value)
+        return True
+
+    def use(self, X):
+        """Make X (n_x, m) the input of the next forwards: copied into the arrays of its batch
+        size, which are allocated at its first batch."""
+        buffers = self.buffers.get(X.shape[1])
+        if buffers is None:
+            buffers = self.buffers[X.shape[1]] = _Buffers(self.sizes, X.shape[1])
+        np.copyto(buffers.A[0], X)
+        self.batch = buffers
 
     def forward(self):
-        """model_forward; returns the AL buffer (n_L, m)."""
-        for Wb, A_prev, Z, A in self.hidden:  # LINEAR -> RELU
-            np.dot(Wb, A_prev, out=Z)  # Z = W A_prev + b
-            np.maximum(Z, _ZERO, out=A)
-        Wb, A_prev, Z = self.output_layer  # LINEAR -> SIGMOID
-        AL = self.AL
-        np.dot(Wb, A_prev, out=Z)
-        np.negative(Z, out=AL)  # AL = 1 / (1 + exp(-Z)); exp overflows to inf: AL = 0, right
+        """model_forward of the input for the parameters in theta. Returns AL (n_L, m), a
+        buffer that the next forward overwrites. exp(-Z) may overflow to inf (AL = 0, the right
+        limit): run it under _SIGMOID_ERRSTATE, as helpers.network.sigmoid runs."""
+        inputs, A, Z, AL = self.batch.inputs, self.batch.A, self.batch.Z, self.batch.AL
+        for l in range(len(self.Wb) - 1):  # LINEAR -> RELU
+            np.dot(self.Wb[l], inputs[l], out=Z[l])  # Z = W A_prev + b
+            np.maximum(Z[l], _ZERO, out=A[l + 1])  # A^[l] goes into the next input
+        np.dot(self.Wb[-1], inputs[-1], out=Z[-1])  # LINEAR -> SIGMOID
+        np.negative(Z[-1], out=AL)  # AL = 1 / (1 + exp(-Z))
         np.exp(AL, out=AL)
         np.add(AL, _ONE, out=AL)
         np.divide(_ONE, AL, out=AL)
         return AL
 
-    def gradient_descent_step(self, learning_rate):
-        """model_backward after forward, then W := W - learning_rate * dW for every parameter."""
-        dZ = self.dZ_L
-        np.subtract(self.AL, self.Y, out=dZ)  # dZ^[L] = AL - Y
-        np.multiply(dZ, learning_rate / self.m, out=dZ)  # from here on, learning_rate * d...
-        for dWb, A_prev_T, W_T, dA_prev, Z_prev, A_prev, active in self.backward_plan:
-            np.dot(dZ, A_prev_T, out=dWb)  # [dW db]
-            np.dot(W_T, dZ, out=dA_prev)  # dA^[l-1] = W^T dZ
-            _relu_backward_in_place(dA_prev, Z_prev, A_prev, active)
-            dZ = dA_prev
-        dWb, X_T = self.first_layer
-        np.dot(dZ, X_T, out=dWb)
-        np.subtract(self.theta, self.gradient, out=self.theta)  # every W and b at once
+    def backward(self, Y, rate):
+        """model_backward after forward, times ``rate``: fills ``gradient`` with rate * [dW db]
+        of every layer. Y: (n_L, m)."""
+        inputs_T, Z, dZ, active = (self.batch.inputs_T, self.batch.Z, self.batch.dZ,
+                                   self.batch.active)
+        np.subtract(self.batch.AL, Y, out=dZ[-1])  # dZ^[L] = AL - Y
+        np.multiply(dZ[-1], rate / self.batch.m, out=dZ[-1])  # / m: the mean cost's gradients
+        for l in range(len(self.Wb) - 1, 0, -1):  # layers L down to 2
+            np.dot(dZ[l], inputs_T[l], out=self.dWb[l])  # [dW db] = dZ [A_prev; 1]^T
+            np.dot(self.W_T[l], dZ[l], out=dZ[l - 1])  # dA^[l-1] = W^T dZ^[l]
+            np.greater(Z[l - 1], _ZERO, out=active[l - 1])
+            np.multiply(dZ[l - 1], active[l - 1], out=dZ[l - 1])  # dZ = dA * 1[Z > 0]
+        np.dot(dZ[0], inputs_T[0], out=self.dWb[0])
 
-    def output(self, AL):
-        return AL.copy()  # for the cost function, which may keep it: the buffer changes
-
-    def trained_parameters(self):
-        return {key: np.array(value) for key, value in self.parameters.items()}  # contiguous
-
-    def numerics(self):
-        self._caller_errstate = np.geterr()
-        return np.errstate(over="ignore", under="ignore")  # as helpers.network.sigmoid
-
-    def callbacks(self):  # the cost and on_record run with the caller's error handling
-        return np.errstate(**self._caller_errstate)
-
-
-class _MiniBatchNet:
-    """train_mini_batches' forward and backward for the given net, on arrays allocated once.
-
-    The weights W1, W2, ... live one after the other in a column ``W_all``, the biases in
-    ``b_all``, and their gradients likewise in ``dW_all`` and ``db_all``; ``W[l - 1]``,
-    ``dW[l - 1]``, ... are views of them with the shapes of the layers. Each step first copies
-    the parameters the update rule returned into W_all and b_all (two copies when packed, one
-    per parameter otherwise). The activations of each batch size (Z^[l], A^[l], dA^[l], the
-    ReLU masks) are allocated the first time that size comes, with a plan of the step that
-    names every array it reads and writes (``_Plan``). Products use np.dot, which has less
-    overhead than np.matmul on tiny matrices; db = dZ 1 (a column of ones) is a product too;
-    constants are 0-d arrays, which NumPy combines with an array faster than a Python float;
-    the ReLU masks are those of ``_relu_mask``, as in train.
-    dZ^[L] is divided by m first, so the products give the gradients of the mean cost directly:
-    the same numbers as model_backward, summed in another order (they agree to about 1e-15).
-    """
-
-    def __init__(self, sizes):
-        L = len(sizes) - 1
-        shapes = [(sizes[l], sizes[l - 1]) for l in range(1, L + 1)]
-        self.W_all, self.W = _column_of_blocks(shapes)
-        self.dW_all, self.dW = _column_of_blocks(shapes)
-        self.b_all, self.b = _column_of_blocks([(n, 1) for n in sizes[1:]])
-        self.db_all, self.db = _column_of_blocks([(n, 1) for n in sizes[1:]])
-        W_keys = [f"W{l}" for l in range(1, L + 1)]
-        b_keys = [f"b{l}" for l in range(1, L + 1)]
-        self.views = dict(zip(W_keys, self.W)) | dict(zip(b_keys, self.b))
-        # grads in the order model_backward fills them: dWL, dbL, ..., dW1, db1
-        self.grad_keys = [(f"dW{l}", self.dW[l - 1], f"db{l}", self.db[l - 1])
-                          for l in range(L, 0, -1)]
-        self.sizes = sizes
-        self.plans = {}  # batch size -> _Plan
-
-    @classmethod
-    def build(cls, parameters):
-        sizes = _given_net_sizes(parameters)
-        return None if sizes is None else cls(sizes)
-
-    def load(self, parameters):
-        """Copy W1, b1, ..., WL, bL into the net's buffers; ValueError if one does not fit."""
-        for key, view in self.views.items():
-            value = parameters[key]
-            if value.shape != view.shape:
-                raise ValueError(f"{key} has shape {value.shape}, not {view.shape}")
-            np.copyto(view, value)
-
-    def pack(self, parameters):
-        """{"W1": every weight, "b1": every bias}, fresh columns."""
-        self.load(parameters)
-        return {"W1": self.W_all.copy(), "b1": self.b_all.copy()}
-
-    def unpack_into_buffers(self, packed):
-        """Copy what an update rule returned for packed parameters into W_all and b_all."""
-        try:
-            W, b = packed["W1"], packed["b1"]
-            if W.shape == self.W_all.shape and b.shape == self.b_all.shape:
-                np.copyto(self.W_all, W)
-                np.copyto(self.b_all, b)
-                return
-        except (TypeError, KeyError, AttributeError):
-            pass
-        raise ValueError(
-            f"with packed=True the update rule must return {{'W1': array of shape "
-            f"{self.W_all.shape}, 'b1': array of shape {self.b_all.shape}}} (every weight, "
-            f"every bias); it returned {_described(packed)}")
-
-    def packed_gradients(self, X_batch, Y_batch, packed):
-        """(AL buffer, {"dW1", "db1"} fresh) for the packed parameters an update returned."""
-        self.unpack_into_buffers(packed)
-        AL = self.mini_batch_gradients(X_batch, Y_batch)
-        return AL, {"dW1": self.dW_all.copy(), "db1": self.db_all.copy()}
-
-    def gradients(self, X_batch, Y_batch, parameters):
-        """(AL buffer, grads as model_backward returns them: fresh arrays, in its order)."""
-        self.load(parameters)
-        AL = self.mini_batch_gradients(X_batch, Y_batch)
+    def grads(self):
+        """The gradients of the last backward as model_backward returns them: fresh arrays,
+        in its order (dWL, dbL, ..., dW1, db1)."""
         grads = {}
-        for dW_key, dW, db_key, db in self.grad_keys:
+        for dW_key, dW, db_key, db in self.grad_views:
             grads[dW_key], grads[db_key] = dW.copy(), db.copy()
-        return AL, grads
-
-    def mini_batch_gradients(self, X_batch, Y_batch):
-        """model_forward and model_backward for the parameters in the buffers: fills dW_all
-        and db_all, returns the AL buffer."""
-        plan = self.plans.get(X_batch.shape[1])
-        if plan is None:
-            plan = self.plans[X_batch.shape[1]] = _Plan(self, X_batch.shape[1])
-        A_prev = X_batch
-        for W, b, Z, A in plan.hidden:  # LINEAR -> RELU
-            np.dot(W, A_prev, out=Z)  # Z = W A_prev + b
-            np.add(Z, b, out=Z)
-            np.maximum(Z, _ZERO, out=A)
-            A_prev = A
-        W, b, Z, AL = plan.output  # LINEAR -> SIGMOID
-        np.dot(W, A_prev, out=Z)
-        np.add(Z, b, out=Z)
-        with np.errstate(over="ignore", under="ignore"):  # as helpers.network.sigmoid
-            np.negative(Z, out=AL)  # AL = 1 / (1 + exp(-Z)); exp overflows to inf: AL = 0
-            np.exp(AL, out=AL)
-        np.add(AL, _ONE, out=AL)
-        np.divide(_ONE, AL, out=AL)
-        dZ, ones = plan.dZ_L, plan.ones
-        np.subtract(AL, Y_batch, out=dZ)  # dZ^[L] = AL - Y
-        np.divide(dZ, plan.m, out=dZ)  # / m: the gradients are those of the mean cost
-        for W_T, dW, db, Z_prev, A_prev, A_prev_T, dA_prev, active in plan.backward:  # L..2
-            np.dot(dZ, A_prev_T, out=dW)  # dW = dZ A_prev^T
-            np.dot(dZ, ones, out=db)  # db = sum of dZ over the examples
-            np.dot(W_T, dZ, out=dA_prev)  # dA^[l-1] = W^T dZ
-            _relu_backward_in_place(dA_prev, Z_prev, A_prev, active)
-            dZ = dA_prev
-        dW, db = plan.first_layer
-        np.dot(dZ, X_batch.T, out=dW)
-        np.dot(dZ, ones, out=db)
-        return AL
+        return grads
 
 
-class _Plan:
-    """One step of a _MiniBatchNet for mini-batches of m examples: the arrays it writes,
-    allocated once, grouped with the parameters and gradients each layer uses."""
+class _Buffers:
+    """The arrays a _GivenNet writes for batches of m examples (lists indexed by layer)."""
 
-    def __init__(self, net, m):
-        sizes = net.sizes
-        self.m = np.array(float(m))
-        Z = [np.empty((n, m)) for n in sizes[1:]]  # Z^[l] at index l - 1
-        A = [np.empty((n, m)) for n in sizes[1:-1]]  # hidden A^[l]
-        dA = [np.empty((n, m)) for n in sizes[1:-1]]  # dA^[l], then dZ^[l], in place
-        active = [_relu_mask((n, m)) for n in sizes[1:-1]]  # 1[Z^[l] > 0]
-        L = len(sizes) - 1
-        # hidden layers: (W, b, Z^[l], A^[l]); the output layer: (W, b, Z^[L], AL)
-        self.hidden = list(zip(net.W, net.b, Z, A))
-        self.output = (net.W[-1], net.b[-1], Z[-1], np.empty((sizes[-1], m)))
-        self.dZ_L, self.ones = np.empty((sizes[-1], m)), np.ones((m, 1))
-        # from layer L down to 2: (W^T, dW, db, Z^[l-1], A^[l-1], its transpose, dA^[l-1],
-        # the mask of layer l - 1); then layer 1's dW and db
-        self.backward = [(net.W[l - 1].T, net.dW[l - 1], net.db[l - 1], Z[l - 2], A[l - 2],
-                          A[l - 2].T, dA[l - 2], active[l - 2]) for l in range(L, 1, -1)]
-        self.first_layer = (net.dW[0], net.db[0])
-
-
-def _relu_backward_in_place(dA, Z, A, mask):
-    """dZ = dA * 1[Z > 0], written into dA; ``mask`` is a _relu_mask buffer (A = max(Z, 0))."""
-    if mask.dtype == bool:
-        np.greater(Z, _ZERO, out=mask)
-    else:
-        np.sign(A, out=mask)  # 1 where Z > 0, since A = max(Z, 0) is positive exactly there
-    np.multiply(dA, mask, out=dA)
-
-
-def _relu_mask(shape):
-    """A buffer for 1[Z > 0]: floats (made by np.sign(A)) up to a few thousand numbers, where
-    multiplying by floats saves more than np.sign costs; booleans (np.greater) beyond."""
-    return np.empty(shape, dtype=float if np.prod(shape) <= _SMALL_LAYER else bool)
-
-
-_SMALL_LAYER = 16_384
-
-
-def _column_of_blocks(shapes):
-    """(column, views): one zero column holding blocks of the given shapes one after the other,
-    and a view of each block with its shape."""
-    ends = np.cumsum([rows * columns for rows, columns in shapes]).tolist()
-    column = np.zeros((ends[-1], 1))
-    return column, [column[start:end].reshape(shape)
-                    for shape, start, end in zip(shapes, [0] + ends, ends)]
-
-
-def _described(packed):
-    if not isinstance(packed, dict):
-        return f"a {type(packed).__name__}"
-    return "{" + ", ".join(
-        f"{key!r}: " + (f"array of shape {value.shape}" if isinstance(value, np.ndarray)
-                        else type(value).__name__) for key, value in packed.items()) + "}"
+    def __init__(self, sizes, m):
+        self.m = m
+        self.inputs = [np.ones((n + 1, m)) for n in sizes[:-1]]  # [A^[l]; 1], A^[0] = X
+        self.inputs_T = [rows.T for rows in self.inputs]
+        self.A = [rows[:-1] for rows in self.inputs]  # A^[l], views of the inputs
+        self.Z = [np.empty((n, m)) for n in sizes[1:]]  # Z^[l]
+        self.dZ = [np.empty((n, m)) for n in sizes[1:]]  # dA^[l], then dZ^[l] in place
+        self.active = [np.empty((n, m), dtype=bool) for n in sizes[1:]]  # 1[Z^[l] > 0]
+        self.AL = np.empty((sizes[-1], m))
 
 
 def _given_net_sizes(parameters):

@@ -3,6 +3,7 @@ the buffered versions that train and train_mini_batches use for the given net mu
 same thing (to rounding), keep the documented behaviour, and leave numpy's error handling, the
 caller's parameters and the progress bar alone."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -190,6 +191,9 @@ def test_mini_batch_gradients_are_fresh_and_shaped_like_the_parameters(circles):
 
     train_mini_batches(X, Y, parameters, num_epochs=2, batches=epoch_batches(X, Y), step=step,
                        progress=False)
+    X_batch, Y_batch = epoch_batches(X, Y)(0)[0]
+    AL, caches = model_forward(X_batch, parameters)
+    assert_close(kept[0], model_backward(AL, Y_batch, caches))  # the first step's gradients
     arrays = [value for grads in kept for value in grads.values()]
     assert not any(np.shares_memory(a, b) for i, a in enumerate(arrays) for b in arrays[i + 1:])
 
@@ -239,70 +243,122 @@ def adam(learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     return step
 
 
-@pytest.mark.parametrize("rule", [adam, momentum])
-def test_packed_updates_give_the_same_bits(circles, rule):
-    """An elementwise rule on every weight at once computes exactly what it computes layer by
-    layer: the same trained parameters, costs and snapshots, to the last bit."""
-    X, Y = circles
-    parameters = initial([2, 5, 2, 1])
-    runs = []
-    for packed in (False, True):
-        seen = []
-        trained, history = train_mini_batches(
-            X, Y, parameters, num_epochs=30, batches=epoch_batches(X, Y), step=rule(),
-            record_every=7, progress=False, packed=packed,
-            on_record=lambda epoch, p: seen.append({k: v.copy() for k, v in p.items()}))
-        runs.append((trained, history, seen))
-    (unpacked, history, seen), (packed, packed_history, packed_seen) = runs
-    assert list(packed) == list(unpacked)
-    assert all(np.array_equal(packed[key], unpacked[key]) for key in unpacked)
-    assert packed_history == history
-    assert len(packed_seen) == len(seen) == 6
-    for got, want in zip(packed_seen, seen):
-        assert list(got) == list(want)
-        assert all(np.array_equal(got[key], want[key]) for key in want)
+def plain(forward=model_forward, backward=model_backward):
+    """The same functions under other names: the loops then take their plain path."""
+    return {"forward": lambda X, p: forward(X, p),
+            "backward": lambda AL, Y, caches: backward(AL, Y, caches)}
 
 
-def test_packed_step_sees_every_weight_and_every_bias_in_one_array(circles):
-    X, Y = circles
-    parameters = initial([2, 5, 2, 1])
+def fast_path_calls(monkeypatch):
+    """A list that gets the batch size of every forward pass of the fast path."""
     calls = []
+    original = training._GivenNet.forward
 
-    def step(packed, grads, t):
-        calls.append((set(packed), {k: v.shape for k, v in packed.items()},
-                      {k: v.copy() for k, v in grads.items()}, packed["W1"].copy()))
-        return packed
+    def counted(net):
+        calls.append(net.batch.AL.shape[1])
+        return original(net)
 
-    X_batch, Y_batch = X[:, :64], Y[:, :64]
-    train_mini_batches(X, Y, parameters, num_epochs=1, batches=lambda epoch: [(X_batch, Y_batch)],
-                       step=step, progress=False, packed=True)
-    keys, shapes, grads, weights = calls[0]
-    assert keys == {"W1", "b1"} and shapes == {"W1": (22, 1), "b1": (8, 1)}
-    AL, caches = model_forward(X_batch, parameters)
-    expected = model_backward(AL, Y_batch, caches)
-    assert set(grads) == {"dW1", "db1"}
-    np.testing.assert_allclose(grads["dW1"][:, 0], np.concatenate(
-        [expected[f"dW{l}"].ravel() for l in (1, 2, 3)]), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(grads["db1"][:, 0], np.concatenate(
-        [expected[f"db{l}"].ravel() for l in (1, 2, 3)]), rtol=1e-12, atol=1e-15)
-    assert np.array_equal(weights[:, 0], np.concatenate(
-        [parameters[f"W{l}"].ravel() for l in (1, 2, 3)]))
+    monkeypatch.setattr(training._GivenNet, "forward", counted)
+    return calls
 
 
-def test_packed_mistakes_get_clear_errors(circles):
+def snapshots():
+    seen = []
+    return seen, lambda moment, p: seen.append({k: v.copy() for k, v in p.items()})
+
+
+def assert_same_runs(fast, plain):
+    """(trained, history, snapshots) of two runs agree to rounding."""
+    (trained, history, seen), (expected, expected_history, expected_seen) = fast, plain
+    assert_close(trained, expected)
+    assert history.iterations == expected_history.iterations
+    assert_costs_close(history.costs, expected_history.costs)
+    assert len(seen) == len(expected_seen) > 1
+    for got, want in zip(seen, expected_seen):
+        assert_close(got, want)
+
+
+@pytest.mark.parametrize("layers_dims", [[2, 5, 2, 1], [2, 1], [2, 30, 20, 1]])
+def test_the_fast_path_and_the_plain_loop_agree(circles, monkeypatch, layers_dims):
+    """train and train_mini_batches give the same results whether the given net takes the fast
+    path (the defaults) or the plain loop (the same functions passed under other names)."""
     X, Y = circles
-    batches = epoch_batches(X, Y)
-    with pytest.raises(ValueError, match="packed=True needs the given net"):
-        train_mini_batches(X, Y, initial([2, 5, 2, 1]), num_epochs=1, batches=batches,
-                           step=momentum(), forward=lambda X, p: model_forward(X, p),
-                           progress=False, packed=True)
-    with pytest.raises(ValueError, match=r"'W1': array of shape \(1, 22\)"):
-        train_mini_batches(X, Y, initial([2, 5, 2, 1]), num_epochs=1, batches=batches,
-                           step=lambda p, g, t: dict(p, W1=p["W1"].T), progress=False,
-                           packed=True)
-    with pytest.raises(ValueError, match="it returned a tuple"):
-        train_mini_batches(X, Y, initial([2, 5, 2, 1]), num_epochs=1, batches=batches,
-                           step=lambda p, g, t: (p, g), progress=False, packed=True)
+    parameters = initial(layers_dims)
+    calls = fast_path_calls(monkeypatch)
+    runs = []
+    for options in ({}, plain()):
+        seen, on_record = snapshots()
+        trained, history = train(X, Y, parameters, learning_rate=0.1, num_iterations=200,
+                                 record_every=30, progress=False, on_record=on_record,
+                                 **options)
+        runs.append((trained, history, seen))
+    assert len(calls) == 201  # the defaults took the fast path at every step
+    assert_same_runs(*runs)
+    for rule in (adam, momentum):
+        calls.clear()
+        runs = []
+        for options in ({}, plain()):
+            seen, on_record = snapshots()
+            trained, history = train_mini_batches(
+                X, Y, parameters, num_epochs=20, batches=epoch_batches(X, Y), step=rule(),
+                record_every=7, progress=False, on_record=on_record, **options)
+            runs.append((trained, history, seen))
+        assert calls == [64, 64, 64, 64, 44] * 20  # the fast path, every step
+        assert_same_runs(*runs)
+
+
+def test_batches_the_fast_path_cannot_take_go_to_the_plain_loop(circles, monkeypatch):
+    """Which path serves a batch is decided by its arrays: float32 or integer batches, and
+    parameters that an update turned into another type, are trained by the plain loop."""
+    X, Y = circles
+    parameters = initial([2, 5, 2, 1])
+    epochs = epoch_batches(X, Y)
+
+    def mixed(epoch):
+        batches = epochs(epoch)
+        X_batch, Y_batch = batches[1]
+        batches[1] = (X_batch.astype(np.float32), Y_batch)  # plain loop for this one
+        return batches
+
+    def float32_every_tenth_step():
+        momentum_step = momentum()
+
+        def step(parameters, grads, t):
+            parameters = momentum_step(parameters, grads, t)
+            if t % 10 == 0:  # the next batch goes to the plain loop as well
+                parameters = {key: value.astype(np.float32) for key, value in parameters.items()}
+            return parameters
+        return step
+
+    calls = fast_path_calls(monkeypatch)
+    trained, history = train_mini_batches(X, Y, parameters, num_epochs=6, batches=mixed,
+                                          step=float32_every_tenth_step(), progress=False)
+    assert len(calls) == 6 * 5 - 6 - 2  # not batch 1 of any epoch, nor steps 11 and 21
+    expected, expected_history = train_mini_batches(
+        X, Y, parameters, num_epochs=6, batches=mixed, step=float32_every_tenth_step(),
+        progress=False, **plain())
+    for key in expected:
+        np.testing.assert_allclose(trained[key], expected[key], rtol=1e-6, err_msg=key)
+    np.testing.assert_allclose(history.costs, expected_history.costs, rtol=1e-6)
+
+
+def test_the_loops_have_no_speed_options():
+    """What a learner can pass is what the notebooks need; how fast it runs is not their
+    concern (no packed=, fast=, ...)."""
+    assert list(inspect.signature(train).parameters) == [
+        "X", "Y", "parameters", "learning_rate", "num_iterations", "forward", "backward",
+        "cost", "record_every", "progress", "description", "on_record"]
+    assert list(inspect.signature(train_mini_batches).parameters) == [
+        "X", "Y", "parameters", "num_epochs", "batches", "step", "forward", "backward", "cost",
+        "record_every", "progress", "description", "on_record"]
+
+
+def test_a_step_that_returns_no_dict_gets_a_clear_error(circles):
+    X, Y = circles
+    with pytest.raises(TypeError, match="step must return the parameters.*it returned a tuple"):
+        train_mini_batches(X, Y, initial([2, 5, 2, 1]), num_epochs=1,
+                           batches=epoch_batches(X, Y), step=lambda p, g, t: (p, g),
+                           progress=False)
 
 
 # ---------------------------------------------------------------- progress

@@ -676,16 +676,6 @@ plot_ravine(ravine_paths, "30 steps on a ravine, four optimizers");
 # mini-batch: it creates the optimizer's state at the first step, keeps it between steps, and
 # passes on `t`, the number of the update, which starts at 1.
 #
-# One speed-up, which does not change a single bit of the results: every update rule you wrote
-# treats each number on its own (each weight moves by its own gradient, its own $v$ and its own
-# $s$). So `train_mini_batches(..., packed=True)` hands your functions all the weights of the
-# net as one array `"W1"` and all the biases as one array `"b1"` — as if the net had a single
-# layer — and one NumPy call updates 22 weights instead of three calls updating 10, 10 and 2.
-# On arrays this small, the time goes to each call, not to the arithmetic. (Frameworks do the
-# same: PyTorch's "foreach" optimizers update many tensors in one call.) To watch your
-# functions work layer by layer instead, change `packed=True` to `packed=False` in
-# `train_moons`: the results stay the same, only slower.
-#
 # **Experiment.** Predict: with such a small learning rate, which optimizers will still be far
 # from a good boundary after 5,000 epochs? Does momentum help much at this rate?
 
@@ -752,7 +742,7 @@ def train_moons(optimizer, learning_rate0=0.0007, decay=None, decay_rate=1.0):
     parameters, history = train_mini_batches(
         train_X, train_Y, initialize_parameters(layers_dims), num_epochs=num_epochs,
         batches=moons_batches, step=make_step(optimizer, learning_rates), record_every=10,
-        description=name, packed=True)
+        description=name)
     return parameters, history, learning_rates
 
 
