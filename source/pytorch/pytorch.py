@@ -448,21 +448,12 @@ hidden_test("pytorch", "test_make_optimizer", globals())
 # Predict which of the two momentum mappings matches.
 
 # %% role="experiment"
-def numpy_trajectory(update, steps):
-    """Weights after each of ``steps`` updates of the NumPy net, as flat vectors."""
-    current = {key: value.copy() for key, value in parameters.items()}
-    trajectory = []
-    for t in range(1, steps + 1):
-        AL, caches = model_forward(train_X, current)
-        grads = model_backward(AL, train_Y, caches)
-        for key in current:
-            current[key] = current[key] - update(key, grads["d" + key], t)
-        trajectory.append(np.concatenate([current[key].ravel() for key in current]))
-    return np.array(trajectory)
+from helpers.checks.pytorch import course_trajectory  # the NumPy net's weights, step by step
 
 
 def torch_trajectory(optimizer_for, steps):
-    """The same for a PyTorch model loaded with the same weights."""
+    """Weights after each of ``steps`` steps of a PyTorch model loaded with ``parameters``, as
+    flat vectors W1, b1, W2, b2, ... (the order of course_trajectory's)."""
     net = load_parameters(build_model(layers_dims), parameters)
     optimizer = optimizer_for(net)
     trajectory = []
@@ -481,7 +472,8 @@ pairs["momentum, dampening=beta instead"] = (
     course_update("momentum", rate),
     lambda net: torch.optim.SGD(net.parameters(), lr=rate, momentum=beta, dampening=beta))
 for name, (update, optimizer_for) in pairs.items():
-    gap = np.max(np.abs(numpy_trajectory(update, steps) - torch_trajectory(optimizer_for, steps)))
+    _, numpy_weights = course_trajectory(update, parameters, train_X, train_Y, steps)
+    gap = np.max(np.abs(numpy_weights - torch_trajectory(optimizer_for, steps)))
     print(f"{name:>34}: largest weight difference over {steps} steps {gap:.1e}")
     results.append({"comparison": f"{name}, {steps} steps (weights)", "value": gap})
 
