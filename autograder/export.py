@@ -14,6 +14,8 @@
 import json
 from pathlib import Path
 
+from autograder.report import ReportError, read_report
+
 FORMATS = ("plain", "canvas", "long")
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 LONG_FIELDS = ["student", "assignment", "grade_id", "points", "max_points", "status",
@@ -60,8 +62,8 @@ def _statuses(reports_dir, assignment):
     path = Path(reports_dir) / f"{assignment}.json"
     statuses, order = {}, []
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        report = read_report(path, assignment)
+    except ReportError:  # not graded yet: the export still lists the gradebook's scores
         return statuses, order
     for entry in report.get("students", []):
         for cell in entry.get("cells", []):

@@ -67,7 +67,7 @@ class CourseFeedbackExporter(HTMLExporter):
         from autograder.course import find_course_root, source_notebook, title_of
         from autograder.feedback import render
         from autograder.gradebook import merge_grader_changes, open_gradebook
-        from autograder.report import result_from_dict
+        from autograder.report import ReportError, read_report, result_from_dict
         from autograder.notebooks import read_notebook
         resources = resources or {}
         info = resources["nbgrader"]
@@ -77,7 +77,11 @@ class CourseFeedbackExporter(HTMLExporter):
         report = root / "reports" / f"{assignment}.json" if root else None
         entries = {}
         if report is not None and report.is_file():
-            entries = {e["student"]: e for e in json.loads(report.read_text())["students"]}
+            try:
+                students = read_report(report, assignment)["students"]
+            except ReportError as error:
+                raise CourseGradeFailed(str(error)) from None
+            entries = {entry["student"]: entry for entry in students}
         if student not in entries:
             raise CourseGradeFailed(f"{report}: no grading result for {student}; press "
                                     f"Autograde or run `course grade {assignment}` first")

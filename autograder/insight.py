@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
+from autograder import report as report_file
 from autograder.course import assignments as course_assignments
 from autograder.course import course_root, source_notebook
 from autograder.notebooks import (NotebookError, grade_id_of, read_notebook, release_text,
@@ -73,19 +74,9 @@ def read_report(path):
     if not path.is_file():
         return None
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InsightError(f"{path}: not a grading report (not JSON: {error}); run "
-                           "`course grade` again to rewrite it") from None
-    if not isinstance(report, dict) or not isinstance(report.get("students"), list):
-        raise InsightError(f"{path}: not a grading report (expected a JSON object with a "
-                           "\"students\" list, as `course grade` writes)")
-    for entry in report["students"]:
-        if not isinstance(entry, dict) or not isinstance(entry.get("student"), str) or \
-                not isinstance(entry.get("cells", []), list):
-            raise InsightError(f"{path}: not a grading report (an entry of \"students\" has no "
-                               "student name or cells)")
-    return report
+        return report_file.read_report(path, path.stem)
+    except report_file.ReportError as error:
+        raise InsightError(str(error)) from None
 
 
 # nbgrader's gradebook schema: a submission's score is the sum of its grades' scores (the

@@ -103,6 +103,12 @@ def read_report(path, assignment):
     if not isinstance(report, dict) or not isinstance(report.get("students"), list):
         raise ReportError(f"{path} is not a grading report (no list of students); run "
                           f"`course grade {assignment}` again")
+    for entry in report["students"]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("student"), str) or \
+                not isinstance(entry.get("cells", []), list):
+            raise ReportError(f"{path} is not a grading report (an entry of its students has "
+                              f"no student name or cells); run `course grade {assignment}` "
+                              "again")
     return report
 
 

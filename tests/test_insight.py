@@ -202,7 +202,7 @@ def test_bad_input_gets_one_sentence(graded, tmp_path):
     done = course("report", "initialization", "--reports", str(broken), "--output",
                   str(tmp_path), env=env, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert f"{broken / 'initialization.json'}: not a grading report" in done.stderr
+    assert f"{broken / 'initialization.json'} is not a grading report" in done.stderr
     done = course("report", "no_such_assignment", env=env, check=False)
     assert done.returncode == 1 and "unknown assignment 'no_such_assignment'" in done.stderr
     done = course("report", "--reports", str(graded["base"] / "reports"), "--gradebook",

@@ -22,8 +22,13 @@ RANDOM_MISTAKES = SHAPE_MISTAKES + (
 
 # W^[l] is (n_l, n_{l-1}): the same swap of its two sizes for every initializer.
 TRANSPOSED_W = edit(("layers_dims[l], layers_dims[l - 1]", "layers_dims[l - 1], layers_dims[l]"))
-GLOBAL_RNG = edit(("rng.standard_normal(", "np.random.randn(*"), before="np.random.seed(seed)")
-B_ROW = edit(("((layers_dims[l], 1))", "(layers_dims[l])"))
+# The mistakes of drawing random weights, the same in both random initializers.
+RANDOM_DRAW = {
+    "transposed_W": TRANSPOSED_W,
+    "b_row": edit(("((layers_dims[l], 1))", "(layers_dims[l])")),
+    "global_rng": edit(("rng.standard_normal(", "np.random.randn(*"),
+                       before="np.random.seed(seed)"),
+}
 
 MUTANTS = {
     "initialize_parameters_zeros": {
@@ -34,16 +39,12 @@ MUTANTS = {
         "b_row": edit(("(layers_dims[l], 1)", "(1, layers_dims[l])")),
     },
     "initialize_parameters_random": {
-        "transposed_W": TRANSPOSED_W,
-        "b_row": B_ROW,
-        "global_rng": GLOBAL_RNG,
+        **RANDOM_DRAW,
         "scale_times_0.01": edit((") * 10", ") * 0.01")),
         "scale_unscaled": edit((") * 10", ") * 1")),
     },
     "initialize_parameters_he": {
-        "transposed_W": TRANSPOSED_W,
-        "b_row": B_ROW,
-        "global_rng": GLOBAL_RNG,
+        **RANDOM_DRAW,
         "scale_xavier": edit(("sqrt(2 /", "sqrt(1 /")),
         "scale_fan_out": edit(("2 / layers_dims[l - 1]", "2 / layers_dims[l]")),
         "scale_no_sqrt": edit(("np.sqrt(2 /", "(2 /")),
