@@ -58,14 +58,18 @@ def grader_user():
         if name != GRADER_USER or useradd is None:
             raise RuntimeError(f"no user {name!r} on this host"
                                + ("" if useradd else " and no useradd to create it"))
-        done = subprocess.run([useradd, "--system", "--user-group", "--no-create-home",
-                               "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
-                               name], capture_output=True, text=True)
-        try:
-            entry = pwd.getpwnam(name)
-        except KeyError:
+        for attempt in range(5):  # another grading run may be creating it (passwd lock)
+            done = subprocess.run([useradd, "--system", "--user-group", "--no-create-home",
+                                   "--home-dir", "/nonexistent", "--shell",
+                                   "/usr/sbin/nologin", name], capture_output=True, text=True)
+            try:
+                entry = pwd.getpwnam(name)
+                break
+            except KeyError:
+                time.sleep(0.2 * (attempt + 1))
+        else:
             raise RuntimeError(f"could not create the user {name!r}: "
-                               f"{done.stderr.strip()[:200]}") from None
+                               f"{done.stderr.strip()[:200]}")
     if entry.pw_uid == 0:
         raise RuntimeError(f"the user {name!r} is root")
     return entry.pw_uid, entry.pw_gid, name

@@ -7,10 +7,10 @@
 While the runs last, the machine is kept busy the way a course machine is: one process per core
 spinning on the CPU (`--burners N` to change), and a JupyterLab of the course on loopback with
 its usual settings (its kernels over TCP, as a learner's), a lecture notebook and an assignment
-open in it, their kernels computing in bursts. Each run is `python -m pytest` with the
-arguments after `--` (default: the whole suite, `tests/`). Printed: each run's pytest summary
+open in it, their kernels computing in bursts. Each run is `scripts/test` (the README's test
+command: pytest on every core) with the arguments after `--` (default: the whole suite). Printed: each run's pytest summary
 line, the load average, and the ten test files that took longest (from pytest's JUnit XML), so
-that a slow file or a run that needs pytest-xdist is easy to spot. Each run's full output and
+that a slow file is easy to spot. Each run's full output and
 XML are kept in `--log-dir`. Exit status 0 when every run passed, else 1.
 """
 
@@ -177,7 +177,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.runs < 1 or args.burners < 0:
         parser.error("--runs must be at least 1 and --burners at least 0")
-    pytest_args = args.pytest_args or ["tests"]
+    pytest_args = args.pytest_args
     scratch = Path(tempfile.mkdtemp(prefix="course-loaded-"))
     log_dir = args.log_dir or scratch / "runs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -194,13 +194,13 @@ def main(argv=None):
         for number in range(1, args.runs + 1):
             load = os.getloadavg()[0]
             busy = lab.busy_kernels() if lab else 0
-            print(f"run {number}/{args.runs}: pytest {' '.join(pytest_args)} "
+            print(f"run {number}/{args.runs}: scripts/test {' '.join(pytest_args)} "
                   f"({len(burners)} burners, {busy} JupyterLab kernels computing, "
                   f"load average {load:.1f})", flush=True)
             xml, output = log_dir / f"run{number}.xml", log_dir / f"run{number}.log"
             started = time.monotonic()
             with open(output, "w") as log:
-                done = subprocess.run([sys.executable, "-m", "pytest", *pytest_args,
+                done = subprocess.run([str(ROOT / "scripts" / "test"), *pytest_args,
                                        f"--junitxml={xml}", "-p", "no:cacheprovider"],
                                       cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
             minutes = (time.monotonic() - started) / 60
