@@ -68,10 +68,7 @@ def train(X, Y, parameters, *, learning_rate, num_iterations, forward=model_forw
         raise ValueError(f"num_iterations must be >= 0, got {num_iterations}")
     if record_every < 1:
         raise ValueError(f"record_every must be >= 1, got {record_every}")
-    parameters = {key: np.array(value, dtype=float) for key, value in parameters.items()}
-    given = forward is model_forward and backward is model_backward
-    sizes = _given_net_sizes(parameters) if given else None
-    net = _GivenNet(parameters, sizes) if sizes is not None else None
+    parameters, net = _copy_and_fast_net(parameters, forward, backward)
     if net is not None and net.fits(X, Y):
         net.use(X)
         parameters = net.parameters  # views of net.theta, which every step updates in place
@@ -141,10 +138,7 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
     """
     if num_epochs < 1:
         raise ValueError(f"num_epochs must be >= 1, got {num_epochs}")
-    parameters = {key: np.array(value, dtype=float) for key, value in parameters.items()}
-    given = forward is model_forward and backward is model_backward
-    sizes = _given_net_sizes(parameters) if given else None
-    net = _GivenNet(parameters, sizes) if sizes is not None else None
+    parameters, net = _copy_and_fast_net(parameters, forward, backward)
 
     def gradients(X_batch, Y_batch, parameters):
         """(AL, grads) of one mini-batch, grads as model_backward returns them."""
@@ -188,6 +182,15 @@ def train_mini_batches(X, Y, parameters, *, num_epochs, batches, step, forward=m
             bar.update(num_epochs - bar.n)
             bar.close()
     return parameters, history
+
+
+def _copy_and_fast_net(parameters, forward, backward):
+    """A float copy of ``parameters``, and the fast path (_GivenNet) when the net is the given
+    one (model_forward and model_backward, layers W1, b1, ..., WL, bL), else None."""
+    parameters = {key: np.array(value, dtype=float) for key, value in parameters.items()}
+    given = forward is model_forward and backward is model_backward
+    sizes = _given_net_sizes(parameters) if given else None
+    return parameters, (_GivenNet(parameters, sizes) if sizes is not None else None)
 
 
 class _GivenNet:
