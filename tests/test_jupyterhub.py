@@ -309,12 +309,12 @@ def worked(notebook, mistake=None):
 
 
 def a_catalogued_mistake():
-    """(solution grade_id, test grade_id, mistake) of the assignment's first mutant."""
+    """(solution grade_id, test grade_id, mistake, its mutant) of the assignment's first
+    mutant."""
     from autograder.suite import load_suite
     for test in load_suite(ASSIGNMENT).tests.values():
-        for mistake in test.mistakes:
-            if mistake.mutant is not None:
-                return test.solution_id, test.grade_id, mistake
+        for name, mutant in test.mutants.items():
+            return test.solution_id, test.grade_id, test.mistake(name), mutant
     raise AssertionError(f"{ASSIGNMENT} has no catalogued mutant")
 
 
@@ -382,7 +382,7 @@ def test_a_class_round_on_jupyterhub(classroom):
     # Release from formgrader, as its Release button does.
     released = teacher.json("POST", f"formgrader/api/assignment/{ASSIGNMENT}/release")
     assert released["success"], released.get("log") or released
-    solution_id, test_id, mistake = a_catalogued_mistake()
+    solution_id, test_id, mistake, mutant = a_catalogued_mistake()
     people = {}
     for name in students:
         person = people[name] = Browser(hub, name, passwords[name]).start_server()
@@ -406,7 +406,7 @@ def test_a_class_round_on_jupyterhub(classroom):
         fetched = next(entry for entry in listing if entry["status"] == "fetched")
         path = fetched["notebooks"][0]["path"]
         notebook = person.read_notebook(path)
-        person.save_notebook(path, worked(notebook, (solution_id, mistake.mutant)
+        person.save_notebook(path, worked(notebook, (solution_id, mutant)
                                           if name == mistaken else None))
         if name == late:
             # Due now: the first two students submitted before, the third submits after. The
