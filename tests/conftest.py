@@ -1,6 +1,13 @@
 """Shared fixtures: the course folder, isolated Jupyter/matplotlib settings, and executed
-notebooks cached for the whole session (each notebook runs once however many tests read it)."""
+notebooks cached for the whole run (each notebook runs once however many tests, on however
+many pytest-xdist workers, read it).
 
+Under pytest-xdist (scripts/test), the tests of a file stay on one worker, so its expensive
+module fixtures are built once; the files in SPREAD, whose tests are long and independent,
+spread over every worker test by test."""
+
+import fcntl
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -22,7 +29,18 @@ def pytest_configure(config):
     with_scripts_on_path()
 
 
+SPREAD = {"test_browser.py", "test_assignments.py", "test_edition.py", "test_release.py",
+          "test_lectures.py"}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    skip_pytorch_without_torch(items)
+
+
+def skip_pytorch_without_torch(items):
     """Without torch (the learner's install has it on Python 3.11 only), every test of the
     PyTorch assignment is skipped, saying why."""
     import importlib.util
@@ -44,17 +62,31 @@ def root():
     return ROOT
 
 
-_EXECUTED = {}
-
-
 @pytest.fixture(scope="session")
-def executed():
-    """executed(path) -> the notebook at ``path`` run top to bottom in a kernel (cached)."""
+def executed(tmp_path_factory):
+    """executed(path) -> the notebook at ``path`` run top to bottom in a kernel, once per run:
+    the first worker to ask executes it and keeps it in a folder every worker of the run
+    shares (locked while it runs); the others read it."""
+    import nbformat
+
     from autograder.execution import execute_notebook
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    cache = shared / "executed-notebooks"
+    cache.mkdir(exist_ok=True)
+    in_memory = {}
 
     def run(path):
         path = Path(path)
-        if path not in _EXECUTED:
-            _EXECUTED[path] = execute_notebook(path, allow_errors=True)
-        return _EXECUTED[path]
+        key = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        if key not in in_memory:
+            stored = cache / f"{path.stem}-{key}.ipynb"
+            with open(cache / f"{path.stem}-{key}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not stored.exists():
+                    notebook = execute_notebook(path, allow_errors=True)
+                    nbformat.write(notebook, stored)
+            in_memory[key] = nbformat.read(stored, as_version=4)
+        return in_memory[key]
     return run
