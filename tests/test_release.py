@@ -3,6 +3,7 @@ Validate works on it (the same validator JupyterLab's Validate button calls)."""
 
 import json
 import shutil
+import re
 import subprocess
 import sys
 import tempfile
@@ -84,3 +85,8 @@ def test_course_check_command_passes(root):
                           cwd=root, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "course check: all good" in done.stdout
+    from autograder.course import assignment_names
+    for assignment in assignment_names():  # the self-test of every suite, every mutant caught
+        caught, total = re.search(rf"self-test of {assignment}'s hidden tests: (\d+) of (\d+) "
+                                  "catalogued mistakes caught", done.stdout).groups()
+        assert caught == total and int(total) > 0, assignment
