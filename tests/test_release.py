@@ -2,8 +2,8 @@
 Validate works on it (the same validator JupyterLab's Validate button calls)."""
 
 import json
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
