@@ -7,8 +7,8 @@ number of steps, timed in one run.
 
 The NumPy side is the code the notebooks run: helpers.training.train (full batch) and
 train_mini_batches, as Assignment 4 trains on the moons, with its Adam
-(source/optimization: update_parameters_with_adam, initialize_adam, random_mini_batches),
-falling back to a plain Adam written the same way when that notebook is absent. The PyTorch side
+(the reference solutions in source/optimization: update_parameters_with_adam, initialize_adam,
+random_mini_batches). The PyTorch side
 is an ordinary torch loop: nn.Sequential, an optimizer from torch.optim, BCEWithLogitsLoss,
 float64 like NumPy.
 
@@ -93,41 +93,12 @@ def he_parameters(layers_dims, seed=3):
 # ---------------------------------------------------------------- the NumPy side
 
 def course_optimizers():
-    """(initialize_adam, update_parameters_with_adam, random_mini_batches, where from)."""
-    try:
-        from autograder.hidden import reference_namespace
-        namespace = reference_namespace("optimization")
-        return (namespace["initialize_adam"], namespace["update_parameters_with_adam"],
-                namespace["random_mini_batches"], "source/optimization")
-    except Exception:  # the assignment is not there (yet): the same code, written here
-        return (_initialize_adam, _update_parameters_with_adam, _random_mini_batches,
-                "benchmarks/training.py (source/optimization not found)")
-
-
-def _initialize_adam(parameters):
-    v = {"d" + key: np.zeros_like(value) for key, value in parameters.items()}
-    return v, {key: np.zeros_like(value) for key, value in v.items()}
-
-
-def _update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9,
-                                 beta2=0.999, epsilon=1e-8):
-    v_corrected, s_corrected = {}, {}
-    for key in list(parameters):
-        d = "d" + key
-        v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
-        s[d] = beta2 * s[d] + (1 - beta2) * grads[d] ** 2
-        v_corrected[d] = v[d] / (1 - beta1 ** t)
-        s_corrected[d] = s[d] / (1 - beta2 ** t)
-        parameters[key] = parameters[key] - learning_rate * v_corrected[d] / (
-            np.sqrt(s_corrected[d]) + epsilon)
-    return parameters, v, s, v_corrected, s_corrected
-
-
-def _random_mini_batches(X, Y, mini_batch_size=64, seed=0):
-    permutation = np.random.default_rng(seed).permutation(X.shape[1])
-    X, Y = X[:, permutation], Y[:, permutation]
-    return [(X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size])
-            for k in range(0, X.shape[1], mini_batch_size)]
+    """(initialize_adam, update_parameters_with_adam, random_mini_batches, where from): the
+    reference solutions of Assignment 4, run from its source notebook."""
+    from autograder.judging import reference_namespace
+    namespace = reference_namespace("optimization")
+    return (namespace["initialize_adam"], namespace["update_parameters_with_adam"],
+            namespace["random_mini_batches"], "source/optimization")
 
 
 def numpy_run(case, X, Y, parameters, steps, optimizers, step_costs=None, parts="all",
