@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from autograder.course import source_notebook
 from autograder.notebooks import grade_id_of, read_notebook, role_of, source_of
 from autograder.plain import Raised, Unsupported, decode, encode
-from autograder.planning import plan
-from autograder.running import Limits, run_plan
 from autograder.suite import UncataloguedMistake, Verdict
 
 
@@ -131,9 +129,13 @@ class Reference:
 _REFERENCE_CACHE = {}
 
 
-def reference_outputs(assignment, root=None, limits=Limits()):
+def reference_outputs(assignment, root=None, limits=None):
     """The probe outputs of the reference solution (the source notebook graded as a submission,
     in an ordinary worker). Raises ReferenceFailure if it fails to produce any of them."""
+    # Imported here: the worker imports this module for ``probe`` and starts no workers.
+    from autograder.planning import plan
+    from autograder.running import Limits, run_plan
+    limits = limits or Limits()
     path = source_notebook(assignment, root)
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _REFERENCE_CACHE:
