@@ -43,8 +43,8 @@ def he(n, n_prev):
     (make_init(he, transpose=True), r"W1 has shape \(3, 4\); expected \(4, 3\).*dimensions swapped"),
     (make_init(he, b_shape="row"), r"b1 has shape \(1, 4\); expected \(4, 1\)\. b is a row"),
     (make_init(lambda n, p: np.sqrt(2 / n)), "the fan-out"),
-    (make_init(lambda n, p: np.sqrt(1 / p)), "looks like Xavier"),
-    (make_init(lambda n, p: 2 / p), "without the square root"),
+    (make_init(lambda n, p: np.sqrt(1 / p)), "use Xavier scaling"),
+    (make_init(lambda n, p: 2 / p), "the square root is missing"),
     (make_init(he, global_rng=True), "changed numpy's global random state"),
     (make_init(he, draw="uniform"), "do not look normally distributed"),
 ])

@@ -17,15 +17,9 @@ SCALES = {
     "times_0.01": lambda n, n_prev: 0.01,
 }
 
-SCALE_HINTS = {
-    "he": "He scaling sqrt(2 / n_{l-1})",
-    "xavier": "Xavier scaling sqrt(1 / n_{l-1}); He uses sqrt(2 / n_{l-1}) for ReLU",
-    "fan_out": "sqrt(2 / n_l), the fan-out; He uses the fan-in n_{l-1} = layers_dims[l - 1]",
-    "no_sqrt": "2 / n_{l-1} without the square root",
-    "unscaled": "a standard normal with no scaling",
-    "times_ten": "a standard normal times 10",
-    "times_0.01": "a standard normal times 0.01",
-}
+# What each exercise asks for, as the message names it (what a wrong scale looks like is the
+# hint of its catalogued mistake, scale_<name>).
+WANTED_SCALES = {"he": "He scaling sqrt(2 / n_{l-1})", "times_ten": "a standard normal times 10"}
 
 MISTAKES = Catalogue(
     "weight initialization",
@@ -65,7 +59,7 @@ MISTAKES = Catalogue(
             "this initialization is deliberately too large (N(0, 1) times 10)"),
     Mistake("scale_times_ten", "The weights are scaled by 10, as in the previous exercise.",
             "He initialization multiplies N(0, 1) by sqrt(2 / n_{l-1})"),
-    Mistake("scale_times_0.01", "The weights are scaled by 0.01.",
+    Mistake("scale_times_0.01", "The weights are a standard normal times 0.01.",
             "the scale each initialization asks for: 10 for the large one, "
             "sqrt(2 / n_{l-1}) for He"),
     Mistake("scale_unscaled", "The weights are a standard normal with no scaling.",
@@ -146,11 +140,10 @@ def scale_problem(parameters, layers_dims, expected, function_name):
         l = 1
         std = float(np.std(parameters[f"W{l}"]))
         want = float(SCALES[expected](layers_dims[l], layers_dims[l - 1]))
-        likely = f" — this looks like {SCALE_HINTS[found]}" if found else ""
         return MISTAKES.problem(f"scale_{found or 'unknown'}",
                                 f"{function_name}: std of W{l} is {std:.4g} for layers_dims="
                                 f"{layers_dims}; expected about {want:.4g} "
-                                f"({SCALE_HINTS[expected].split(';')[0]}){likely}.")
+                                f"({WANTED_SCALES[expected]}).")
     if not looks_normal(parameters, layers_dims):
         return MISTAKES.problem("not_normal", f"{function_name}: the weights do not look "
                                 "normally distributed (a uniform draw?).")
