@@ -441,7 +441,8 @@ def parser():
     check = commands.add_parser(
         "check", help="prove the course is sound",
         description="Checks that the .ipynb files match their text twins; every source "
-        "notebook runs top to bottom and earns full marks when graded as a submission; every "
+        "notebook runs top to bottom and earns full marks when graded as a submission; the "
+        "self-test: every catalogued mutant fails its hidden test with its own mistake; every "
         "release notebook earns zero; release/ is what nbgrader generates from source/ now; "
         "and nothing under release/ leaks solutions or hidden tests.")
     check.add_argument("--no-execute", action="store_true", help="skip running the notebooks "
