@@ -33,10 +33,26 @@ SPREAD = {"test_browser.py", "test_assignments.py", "test_edition.py", "test_rel
           "test_lectures.py"}
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, when it is loaded
+def pytest_xdist_make_scheduler(config, log):
+    """With ``--dist loadscope`` (scripts/test): a file's tests go to one worker, so that its
+    module fixtures are built once, except the files in SPREAD, whose tests go one by one to
+    whichever worker is free. (xdist's own file grouping cannot be used: ``--dist loadfile``
+    keeps SPREAD's files whole, and ``xdist_group`` marks are lost with pytest 9, which no
+    longer lets xdist rename a test.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFileExceptSpread(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return nodeid if Path(path).name in SPREAD else path
+
+    return ByFileExceptSpread(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.path.name not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
     skip_pytorch_without_torch(items)
 
 
@@ -90,3 +106,4 @@ def executed(tmp_path_factory):
             in_memory[key] = nbformat.read(stored, as_version=4)
         return in_memory[key]
     return run
+
