@@ -12,12 +12,7 @@ import pytest
 
 from autograder.course import assignment_names
 from autograder.execution import ipc_options
-from autograder.release import leak_problems, release_problems
-
-
-@pytest.mark.slow
-def test_release_is_what_nbgrader_generates_now(root):
-    assert release_problems(root) == []
+from autograder.release import leak_problems
 
 
 def test_release_leaks_no_solution_or_hidden_test(root):
@@ -54,13 +49,15 @@ def validate(path, cwd):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", assignment_names())
-def test_validate_reports_failing_stubs_and_passes_the_solution(root, tmp_path, assignment):
+def test_validate_reports_failing_stubs(root, tmp_path, assignment):
+    """`nbgrader validate` on the released stubs. That the solutions pass is proven where the
+    learner meets it: the reference pasted into the released notebook passes Validate in the
+    browser (test_browser.py), and the source notebook, hidden tests included, runs without an
+    error (test_assignments.py)."""
     release = tmp_path / "learner"
     shutil.copytree(root / "release" / assignment, release)
     output = validate(release / f"{assignment}.ipynb", release)
     assert "VALIDATION FAILED" in output and "not implemented yet" in output
-    output = validate(root / "source" / assignment / f"{assignment}.ipynb", tmp_path)
-    assert "Success! Your notebook passes all the tests." in output
 
 
 def test_nbgrader_extensions_load():
@@ -80,7 +77,9 @@ def test_nbgrader_extensions_load():
 
 @pytest.mark.slow
 def test_course_check_command_passes(root):
-    """`course check` end to end (notebook execution is covered per notebook elsewhere)."""
+    """`course check` end to end: release/ is what nbgrader generates from source/ now, leaks
+    nothing, and every suite's self-test passes (notebook execution is covered per notebook
+    elsewhere)."""
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "check", "--no-execute"],
                           cwd=root, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
