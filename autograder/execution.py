@@ -51,8 +51,9 @@ def describe(cell):
 
 class _Watchdog(threading.Thread):
     """Watches one kernel from a thread of its own (see the module docstring). ``watch(cell)``
-    before a cell runs, ``watch(None)`` after, ``progressed()`` whenever the client reads one
-    of the cell's messages; ``reason`` says why it stopped the kernel."""
+    before a cell runs, ``expect(msg_id)`` once its execute request is sent, ``watch(None)``
+    after, ``progressed()`` whenever the client reads one of the cell's messages; ``reason``
+    says why it stopped the kernel."""
 
     def __init__(self, connection_info, session_id, pid, answer_seconds):
         super().__init__(name="kernel-watchdog", daemon=True)
@@ -61,11 +62,16 @@ class _Watchdog(threading.Thread):
         self.reason = None
         self.listening = threading.Event()  # IOPub messages reach the watchdog
         self._cell = None  # (cell, monotonic time it started) while a cell runs
+        self._request = None  # the msg_id of the running cell's execute request, once sent
         self._progress = 0.0  # when the client last read a message of the running cell
         self._stopping = threading.Event()
 
     def watch(self, cell):
+        self._request = None
         self._cell = None if cell is None else (cell, time.monotonic())
+
+    def expect(self, msg_id):
+        self._request = msg_id
 
     def progressed(self):
         self._progress = time.monotonic()
@@ -98,8 +104,7 @@ class _Watchdog(threading.Thread):
         heard = time.monotonic()  # last sign of life: a control reply or any IOPub message
         asked = None  # when the kernel_info_request still unanswered was sent
         answered = 0.0  # when the last one was answered
-        started = {}  # msg_id of each of our execute requests -> when the kernel began it
-        finished = {}  # msg_id -> when the kernel went idle after it
+        finished = {}  # msg_id of each of our execute requests -> when the kernel went idle
         replied = None  # (cell, when the watchdog saw that its reply had come)
         while not self._stopping.wait(PING_SECONDS / 4):
             if asked is None and time.monotonic() - answered >= PING_SECONDS:
@@ -114,19 +119,20 @@ class _Watchdog(threading.Thread):
                 self.listening.set()
                 parent = message.get("parent_header", {})
                 if (message["msg_type"] == "status" and parent.get("session") == self.session_id
-                        and parent.get("msg_type") == "execute_request"):
-                    state = message["content"]["execution_state"]
-                    (started if state == "busy" else finished)[parent["msg_id"]] = heard
+                        and parent.get("msg_type") == "execute_request"
+                        and message["content"]["execution_state"] == "idle"):
+                    finished[parent["msg_id"]] = heard
             cell, now = self._cell, time.monotonic()
             if cell is None:
                 continue
             if asked is not None and now - max(cell[1], heard) > self.answer_seconds:
                 self._give_up(f"the kernel has not answered for {self.answer_seconds:g} s")
                 return
-            # The kernel has finished this cell when it went idle after the request it began
-            # since the cell started, or when nbclient noted the reply (record_timing)
-            ours = [msg_id for msg_id, when in started.items() if when >= cell[1]]
-            done_at = [finished[msg_id] for msg_id in ours if msg_id in finished]
+            # The kernel has finished this cell when it went idle after the cell's own request
+            # (by its msg_id: on a busy machine this thread may read the previous cell's
+            # status late), or when nbclient noted the reply (record_timing)
+            request = self._request
+            done_at = [finished[request]] if request in finished else []
             if "shell.execute_reply" in cell[0].get("metadata", {}).get("execution", {}):
                 if replied is None or replied[0] is not cell[0]:
                     replied = (cell[0], now)
@@ -202,6 +208,13 @@ class NotebookRun:
                                        self.client.kc.session.session, self.pid,
                                        self.answer_seconds)
             self._watchdog.start()
+            send = self.client.kc.execute  # how nbclient sends each cell's execute request
+
+            def execute(*args, **kwargs):
+                msg_id = send(*args, **kwargs)
+                self._watchdog.expect(msg_id)
+                return msg_id
+            self.client.kc.execute = execute
             read = self.client.process_message  # every IOPub message of a cell passes here
 
             def process_message(*args, **kwargs):

@@ -68,6 +68,29 @@ def test_a_client_slow_to_read_the_output_is_not_mistaken_for_a_broken_one(tmp_p
     assert shown == [str(i) for i in range(12)]
 
 
+def test_a_quick_cells_status_read_late_is_not_taken_for_the_next_cells(tmp_path, monkeypatch):
+    """On a busy machine the watchdog may read a quick cell's status messages only after the
+    next cell has started: a next cell that computes in silence is not taken for finished."""
+    import time
+
+    import zmq
+
+    from autograder import execution
+    drain, held = execution._drain, []
+
+    def late(channel):  # the watchdog reads IOPub ANSWER / 2 s late
+        if channel.socket.type != zmq.SUB:
+            return drain(channel)
+        held.extend((time.monotonic(), message) for message in drain(channel))
+        ready = [message for when, message in held if time.monotonic() - when >= ANSWER / 2]
+        del held[:len(ready)]
+        return ready
+    monkeypatch.setattr(execution, "_drain", late)
+    path = write(tmp_path, "x = 1", "import time\ntime.sleep(2 * %d)\nprint('done')" % ANSWER)
+    notebook = execute_notebook(path, timeout=CELL, answer_seconds=ANSWER)
+    assert stdout(notebook.cells[1]) == "done\n"
+
+
 def test_a_frozen_kernel_is_stopped_and_the_cell_named(tmp_path):
     path = write(tmp_path, "x = 1",
                  "import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)", "print(x)",
