@@ -12,7 +12,11 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*", "*.py"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Validate runs the whole notebook: on a busy machine a training cell can take minutes, and the
+# last of its output can reach the validator seconds after the kernel's reply (nbgrader's
+# defaults: 30 s a cell, 4 s for that output, then "Timeout waiting for IOPub output").
 c.ExecutePreprocessor.timeout = 300
+c.ExecutePreprocessor.iopub_timeout = 60
 
 # Formgrader's Autograde button grades with `course grade --student` (sandboxed, the course's
 # own verdicts), never with stock nbgrader in this account; see autograder/formgrader.py.

@@ -11,6 +11,12 @@ import os
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
+# Validate runs the whole notebook on a shared machine: a training cell can take minutes, and
+# the last of its output can arrive seconds after the kernel's reply (nbgrader's defaults: 30 s a
+# cell, 4 s for that output).
+c.ExecutePreprocessor.timeout = 300
+c.ExecutePreprocessor.iopub_timeout = 60
+
 if os.environ.get("NBGRADER_COURSE_ID"):
     c.CourseDirectory.course_id = os.environ["NBGRADER_COURSE_ID"]
 if os.environ.get("NBGRADER_EXCHANGE"):
