@@ -79,17 +79,21 @@ def root():
 
 
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory):
+def run_folder(tmp_path_factory):
+    """A folder shared by every worker of this run (the run's own, above each worker's)."""
+    folder = tmp_path_factory.getbasetemp()
+    return folder.parent if os.environ.get("PYTEST_XDIST_WORKER") else folder
+
+
+@pytest.fixture(scope="session")
+def executed(run_folder):
     """executed(path) -> the notebook at ``path`` run top to bottom in a kernel, once per run:
     the first worker to ask executes it and keeps it in a folder every worker of the run
     shares (locked while it runs); the others read it."""
     import nbformat
 
     from autograder.execution import execute_notebook
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
-    cache = shared / "executed-notebooks"
+    cache = run_folder / "executed-notebooks"
     cache.mkdir(exist_ok=True)
     in_memory = {}
 
@@ -106,4 +110,3 @@ def executed(tmp_path_factory):
             in_memory[key] = nbformat.read(stored, as_version=4)
         return in_memory[key]
     return run
-

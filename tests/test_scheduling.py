@@ -9,12 +9,9 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
+def builds(run_folder):
     """The file in which every build of this fixture, on any worker of the run, is noted."""
-    folder = tmp_path_factory.getbasetemp()
-    if WORKER:
-        folder = folder.parent  # the run's folder, above each worker's own
-    record = folder / "module-fixture-builds.txt"
+    record = run_folder / "module-fixture-builds.txt"
     with open(record, "a") as file:
         file.write(f"{WORKER or 'main'}\n")
     return record
