@@ -12,6 +12,7 @@ import pytest
 
 from autograder.course import assignment_names
 from autograder.execution import ipc_options
+from autograder.notebooks import read_notebook, role_of
 from autograder.release import leak_problems
 
 
@@ -50,14 +51,23 @@ def validate(path, cwd):
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", assignment_names())
 def test_validate_reports_failing_stubs(root, tmp_path, assignment):
-    """`nbgrader validate` on the released stubs. That the solutions pass is proven where the
-    learner meets it: the reference pasted into the released notebook passes Validate in the
-    browser (test_browser.py), and the source notebook, hidden tests included, runs without an
-    error (test_assignments.py)."""
+    """`nbgrader validate` on the released stubs (what the Validate button shows a learner who
+    has not started): it runs every cell, and each visible check fails with the course's one-line
+    "not implemented yet" message, no traceback. The browser test runs past each failure by hand
+    in one assignment; that the solutions pass Validate is proven there too, and for every
+    assignment the reference passes every visible check in the browser and the source notebook,
+    hidden tests included, runs without an error (test_assignments.py)."""
     release = tmp_path / "learner"
     shutil.copytree(root / "release" / assignment, release)
-    output = validate(release / f"{assignment}.ipynb", release)
-    assert "VALIDATION FAILED" in output and "not implemented yet" in output
+    notebook = release / f"{assignment}.ipynb"
+    checks = [cell for cell in read_notebook(notebook)["cells"] if role_of(cell) == "test"]
+    output = validate(notebook, release)
+    assert f"VALIDATION FAILED ON {len(checks)} CELL(S)!" in output, output[-3000:]
+    errors = re.findall(r"The error was:\n\n(.*?)\n\n", output, flags=re.S)
+    assert len(errors) == len(checks), output[-3000:]
+    for error in errors:
+        assert error.strip().startswith("✘ Check failed:"), error
+        assert "not implemented yet" in error and "Traceback" not in error, error
 
 
 def test_nbgrader_extensions_load():
