@@ -14,7 +14,9 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Validate runs the whole notebook: on a busy machine a training cell can take minutes, and the
 # last of its output can reach the validator seconds after the kernel's reply (nbgrader's
-# defaults: 30 s a cell, 4 s for that output, then "Timeout waiting for IOPub output").
+# defaults: 30 s a cell, 4 s for that output, then "Timeout waiting for IOPub output"). The
+# learner's JupyterLab (scripts/start, the student edition) reads the same limits from
+# scripts/jupyter/nbgrader_config.json, the hub's servers from deploy/jupyterhub/.
 c.ExecutePreprocessor.timeout = 300
 c.ExecutePreprocessor.iopub_timeout = 60
 

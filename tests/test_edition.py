@@ -81,6 +81,31 @@ def test_nothing_the_sandbox_mounts_holds_a_reference_solution():
     assert files_holding_solutions(files) == []
 
 
+def validate_timeouts(cwd, config_path, monkeypatch):
+    """The cell and output timeouts of nbgrader's Validate button, as its server handler reads
+    its configuration: the server's working folder first, then the Jupyter configuration path."""
+    from nbgrader.preprocessors import Execute
+    from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler
+    monkeypatch.chdir(cwd)
+    if config_path:
+        monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config_path))
+    else:
+        monkeypatch.delenv("JUPYTER_CONFIG_PATH", raising=False)
+    execute = Execute(config=ValidateAssignmentHandler.load_config(None))
+    return execute.timeout, execute.iopub_timeout
+
+
+def test_a_learners_validate_waits_as_long_as_the_course_and_the_hub(edition, monkeypatch):
+    """Validate runs the whole notebook; with nbgrader's defaults (4 s for a cell's last output)
+    a training cell on a busy laptop fails it. The edition's JupyterLab (started by
+    scripts/start with scripts/jupyter on the configuration path, from the edition's folder)
+    gets the course directory's and the hub's limits."""
+    course = validate_timeouts(course_root(), None, monkeypatch)
+    hub = validate_timeouts(course_root() / "deploy" / "jupyterhub", None, monkeypatch)
+    learner = validate_timeouts(edition, edition / "scripts" / "jupyter", monkeypatch)
+    assert course == hub == learner == (300, 60)
+
+
 def test_an_existing_folder_that_is_no_edition_is_refused(tmp_path):
     (tmp_path / "thesis.txt").write_text("mine")
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "bundle", str(tmp_path)],
