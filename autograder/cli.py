@@ -49,6 +49,8 @@ def cmd_build(args, root):
 
 def cmd_release(args, root):
     from autograder.release import build_all, edited_message, generate_release
+    for name in args.assignments:
+        _known_assignment(name, root)
     _, edited = build_all(root)
     if edited:
         for path in edited:
@@ -56,7 +58,10 @@ def cmd_release(args, root):
         print("course: release/ was not regenerated; settle the edited notebooks first.",
               file=sys.stderr)
         return 1
-    generate_release(root, args.assignments or None)
+    try:
+        generate_release(root, args.assignments or None)
+    except RuntimeError as error:
+        raise SystemExit(f"course release: {error}") from None
     print(f"release/ regenerated for {', '.join(args.assignments or assignment_names(root))}")
     return 0
 

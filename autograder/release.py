@@ -48,21 +48,20 @@ def edited_message(notebook, root):
             f"changes into {twin}, or run `course build --force` to replace it with a fresh build")
 
 
-def _nbgrader(args, root):
+def generate_release(root=None, assignments=None):
+    """Regenerate release/<assignment>/ from source/ with nbgrader generate_assignment, every
+    assignment in one nbgrader process (starting nbgrader costs seconds)."""
     from autograder.gradebook import with_scripts_on_path
+    root = Path(root or course_root())
+    assignments = list(assignments or assignment_names(root))
     with_scripts_on_path()
-    command = [sys.executable, "-m", "nbgrader", *args]
+    command = [sys.executable, "-c", "import sys; from autograder.release import "
+               "generate_here; generate_here(sys.argv[1], sys.argv[2:])", str(root), *assignments]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed in {root}:\n"
+        raise RuntimeError(f"nbgrader generate_assignment failed in {root}:\n"
                            f"{done.stdout[-3000:]}{done.stderr[-3000:]}")
-
-
-def generate_release(root=None, assignments=None):
-    """Regenerate release/<assignment>/ from source/ with nbgrader generate_assignment."""
-    root = root or course_root()
-    for assignment in assignments or assignment_names(root):
-        _nbgrader(["generate_assignment", assignment, "--force", "--log-level=WARN"], root)
+    for assignment in assignments:
         # nbgrader keeps stale files; the release must be exactly what source/ gives now.
         generated = root / "release" / assignment
         sources = {p.relative_to(root / "source" / assignment)
@@ -70,6 +69,23 @@ def generate_release(root=None, assignments=None):
         for path in sorted(generated.rglob("*"), reverse=True):
             if path.relative_to(generated) not in sources and path.is_file():
                 path.unlink()
+
+
+def generate_here(root, assignments):
+    """In this process, what `nbgrader generate_assignment NAME --force` does for each of
+    ``assignments``, configured by the course directory's nbgrader_config.py (nbgrader's own
+    API; run by generate_release in a process of its own)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.apps.baseapp import NbGrader
+    settings = NbGrader()
+    settings.config_file_paths.append(str(root))
+    settings.load_config_file()
+    api = NbGraderAPI(config=settings.config)
+    for assignment in assignments:
+        result = api.generate_assignment(assignment, force=True)
+        if not result["success"]:
+            raise SystemExit(f"generating release/{assignment} failed:\n"
+                             f"{result.get('log', '')}{result.get('error', '')}")
 
 
 def _normalised(path):

@@ -9,8 +9,8 @@ Playwright never downloads a browser).
   Run All again: every visible check passes, no cell fails, the plots and progress bars render.
 - One assignment (WALKED) also the long way: running on past each failure shows every visible
   check says "not implemented yet" in one line, and once solved, nbgrader's Validate button
-  reports success. (For every assignment, test_release.py runs nbgrader's validator on the
-  stubs and checks each visible check's message; the browser proves the button and the display.)
+  reports success. (For every assignment, test_jupyterlab.py asks the Validate button's
+  endpoint about the stubs and checks each visible check's message.)
 - Each lecture notebook: Run All, then dragging its main slider changes the figure.
 - Every figure drawn in the browser run has a title, axis labels, a legend when it shows more
   than one labelled thing, and only course colours (helpers.plots).

@@ -158,6 +158,11 @@ def test_unknown_assignment_and_missing_folder_are_clear_errors(root, tmp_path):
     done = subprocess.run([*command, ASSIGNMENT, "--submissions", str(tmp_path / "absent")],
                           env=env, capture_output=True, text=True)
     assert done.returncode != 0 and "no such submissions folder" in done.stderr
+    # release names the assignment before it rebuilds anything
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "release", "nope"], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode != 0 and "unknown assignment 'nope'" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
 
 
 def test_help_explains_every_command(root):

@@ -3,6 +3,7 @@ the Validate button's endpoint validates a learner's notebook."""
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 
 from autograder.course import assignment_names
 from autograder.execution import ipc_config, ipc_options
+from autograder.notebooks import read_notebook, role_of, source_of
 
 TOKEN = "course-test-token"
 
@@ -42,7 +44,9 @@ def lab(tmp_path_factory, root):
          f"--ServerApp.root_dir={folder}", *ipc_options(),
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         cwd=folder, stdout=log, stderr=subprocess.STDOUT,
-        env=dict(os.environ, JUPYTER_CONFIG_DIR=str(config)))
+        # the learner's configuration, as scripts/start gives it
+        env=dict(os.environ, JUPYTER_CONFIG_DIR=str(config),
+                 JUPYTER_CONFIG_PATH=str(root / "scripts" / "jupyter")))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -79,10 +83,20 @@ def test_lab_serves_nbgrader_extension(lab):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", assignment_names())
-def test_validate_button_endpoint_reports_failing_stubs(lab, assignment):
-    answer = json.loads(request(lab, "/assignments/validate",
-                                {"path": f"release/{assignment}/{assignment}.ipynb"}))
+def test_validate_button_endpoint_reports_failing_stubs(lab, root, assignment):
+    """What the Validate button tells a learner who has not started: it runs every cell, and
+    each visible check fails with the course's one-line "not implemented yet" message, no
+    traceback. (That the reference solutions pass Validate is proven in the browser,
+    test_browser.py.)"""
+    path = f"release/{assignment}/{assignment}.ipynb"
+    checks = [cell for cell in read_notebook(root / path)["cells"] if role_of(cell) == "test"]
+    answer = json.loads(request(lab, "/assignments/validate", {"path": path}))
     assert answer["success"] is True, answer
     value = answer["value"]
     value = json.loads(value) if isinstance(value, str) else value
-    assert value.get("failed"), value  # the stubs fail their checks, as they should
+    failed = value.get("failed", [])
+    assert [entry["source"] for entry in failed] == [source_of(cell) for cell in checks], value
+    for entry in failed:
+        error = re.sub(r"<[^>]+>", "", entry["error"]).strip()  # the dialog's colours
+        assert error.startswith("✘ Check failed:") and "not implemented yet" in error, error
+        assert "Traceback" not in error and "helpers/" not in error, error
