@@ -552,7 +552,7 @@ def test_lab_opens_on_the_landing_page_listing_the_course_in_order(page, lab, sc
 # ---------------------------------------------------------------- assignments
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_assignment_from_stubs_to_validated(page, lab, screenshots, assignment):
+def test_assignment_from_stubs_to_solved(page, lab, screenshots, assignment):
     number = ASSIGNMENTS.index(assignment) + 1
     prefix = screenshots / f"{number:02d}-{assignment}"
     path = f"release/{assignment}/{assignment}.ipynb"
