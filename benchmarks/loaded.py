@@ -8,7 +8,8 @@ While the runs last, the machine is kept busy the way a course machine is: one p
 spinning on the CPU (`--burners N` to change), and a JupyterLab of the course on loopback with
 its usual settings (its kernels over TCP, as a learner's), a lecture notebook and an assignment
 open in it, their kernels computing in bursts. Each run is `scripts/test` (the README's test
-command: pytest on every core) with the arguments after `--` (default: the whole suite). Printed: each run's pytest summary
+command: pytest on one worker more than the machine has cores) with the arguments after `--`
+(default: the whole suite). Printed: each run's pytest summary
 line, the load average, and the ten test files that took longest (from pytest's JUnit XML), so
 that a slow file is easy to spot. Each run's full output and
 XML are kept in `--log-dir`. Exit status 0 when every run passed, else 1.
