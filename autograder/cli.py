@@ -242,9 +242,12 @@ def cmd_feedback(args, root):
                                     read_notebook(source_notebook(args.assignment, root)),
                                     title_of(args.assignment, root))
     print(f"wrote {len(written)} feedback page(s) under {output}")
-    if local and len(local) < len(written):
+    if local:
         print(f"not submitted through the exchange, so `nbgrader release_feedback` cannot "
               f"deliver their page (hand it over another way): {', '.join(local)}")
+    if local and len(local) < len(written):  # release_feedback stops at the first of them
+        print(f"deliver the others with `nbgrader release_feedback {args.assignment} "
+              f"--CourseDirectory.student_id_exclude={','.join(local)}`")
     elif not local:
         print(f"deliver them with `nbgrader release_feedback {args.assignment}`")
     return 0

@@ -4,6 +4,9 @@ submissions: right per-cell points and statuses, and broken submissions never st
 import csv
 import json
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 
@@ -148,6 +151,41 @@ def test_feedback_and_export(graded_class):
     rows = {row["student"]: row for row in csv.DictReader(output.open())}
     assert float(rows["alice"]["score"]) == 4 and float(rows["carol"]["score"]) == 2
     assert float(rows["alice"]["max_score"]) == 4
+
+
+def test_feedback_says_how_to_release_a_class_not_all_through_the_exchange(graded_class,
+                                                                           tmp_path):
+    """alice and bob submitted through nbgrader's exchange (their folders hold its
+    timestamp.txt and submission_secret.txt); the others' work was put in submitted/ by hand.
+    `course feedback` names the others, and the command it prints delivers alice's and bob's
+    pages with nbgrader's own release_feedback."""
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    shutil.copytree(graded_class["submitted"], course / "submitted")
+    for student in ("alice", "bob"):
+        folder = course / "submitted" / student / ASSIGNMENT
+        (folder / "timestamp.txt").write_text("2026-12-06 13:27:43.339560 UTC")
+        (folder / "submission_secret.txt").write_text(f"a secret of {student}")
+    done = subprocess.run([*graded_class["command"], "feedback", ASSIGNMENT,
+                           "--report", str(graded_class["base"] / "report.json"),
+                           "--submissions", str(course / "submitted"),
+                           "--output", str(course / "feedback")],
+                          env=graded_class["env"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    local = re.search(r"hand it over another way\): (.*)", done.stdout).group(1).split(", ")
+    assert "carol" in local and "alice" not in local and "bob" not in local, done.stdout
+    release = re.search(r"deliver the others with `(.*)`", done.stdout).group(1)
+    assert release.startswith(f"nbgrader release_feedback {ASSIGNMENT} ")
+
+    exchange.mkdir()
+    released = subprocess.run([sys.executable, "-m", *shlex.split(release),
+                               f"--Exchange.root={exchange}",
+                               "--CourseDirectory.course_id=deep-nets"],
+                              cwd=course, capture_output=True, text=True, timeout=300)
+    assert released.returncode == 0, released.stderr[-3000:]
+    pages = sorted((exchange / "deep-nets" / "feedback").glob("*.html"))
+    assert len(pages) == 2, released.stderr[-3000:]
+    assert sorted(re.search(r"Feedback for (\w+)\.", page.read_text()).group(1)
+                  for page in pages) == ["alice", "bob"]
 
 
 def test_unknown_assignment_and_missing_folder_are_clear_errors(root, tmp_path):
