@@ -8,6 +8,8 @@ test is run as grading runs it (autograder.judging).
 
 import textwrap
 
+import numpy as np
+
 from autograder.course import source_notebook
 from autograder.judging import plain_probe, reference_namespace, verdict
 from autograder.notebooks import SOLUTION_REGION, grade_id_of, read_notebook, role_of, source_of
@@ -69,8 +71,9 @@ def mutant_verdicts(assignment, root=None):
         for name, mutant in test.mutants.items():
             cell = mutate(solutions[test.solution_id], mutant)
             namespace = reference_namespace(assignment, {test.solution_id: cell}, root)
-            verdicts.append((test.grade_id, name,
-                             verdict(test, plain_probe(test, namespace), reference)))
+            with np.errstate(all="ignore"):  # a mutant's nan and inf are its mistake, not news
+                student = plain_probe(test, namespace)
+            verdicts.append((test.grade_id, name, verdict(test, student, reference)))
     return verdicts
 
 
