@@ -242,13 +242,15 @@ def cmd_feedback(args, root):
                                     read_notebook(source_notebook(args.assignment, root)),
                                     title_of(args.assignment, root))
     print(f"wrote {len(written)} feedback page(s) under {output}")
-    if local:
+    if local and len(local) == len(written):
+        print("none came through nbgrader's exchange (no submission_secret.txt), so "
+              "`nbgrader release_feedback` cannot deliver them: hand the pages over another way")
+    elif local:  # release_feedback would stop at the first of them: it leaves them out
         print(f"not submitted through the exchange, so `nbgrader release_feedback` cannot "
               f"deliver their page (hand it over another way): {', '.join(local)}")
-    if local and len(local) < len(written):  # release_feedback stops at the first of them
         print(f"deliver the others with `nbgrader release_feedback {args.assignment} "
               f"--CourseDirectory.student_id_exclude={','.join(local)}`")
-    elif not local:
+    else:
         print(f"deliver them with `nbgrader release_feedback {args.assignment}`")
     return 0
 

@@ -137,6 +137,7 @@ def test_feedback_and_export(graded_class):
     done = subprocess.run([*command, "feedback", ASSIGNMENT, "--report", str(base / "report.json"),
                            "--output", str(feedback)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert "none came through nbgrader's exchange" in done.stdout  # no submission_secret.txt
     bob_page = (feedback / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "not implemented" in bob_page and "0 / 4" in bob_page
     for page in feedback.rglob("*.html"):
